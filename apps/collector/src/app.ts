@@ -1,0 +1,212 @@
+import type { Logger } from '@weather/core/logger';
+import { describeIssues, readingSchema } from '@weather/core/reading';
+import { createServer, errorBody, type ReadinessCheck } from '@weather/server';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import { type ReadingSink, toRecords } from './ingest';
+
+export interface AppDeps {
+  logger: Logger;
+  sink: ReadingSink;
+  checks?: ReadinessCheck[];
+  /** Seconds a client is told to wait when the broker is unreachable. */
+  retryAfterSeconds?: number;
+}
+
+export const serviceInfo = {
+  name: 'collector',
+  title: 'Weather collector',
+  description:
+    'Receives station readings over HTTP, validates them and writes them to Kafka. A 2xx means ' +
+    'the broker has the reading: it will be stored exactly once.',
+  version: '0.1.0',
+};
+
+export const MAX_BATCH_RECORDS = 1000;
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const reading = readingSchema();
+
+const acceptedBody = z.object({
+  status: z.literal('accepted'),
+  station_id: z.string(),
+  timestamp: z.string(),
+});
+
+const batchBody = z.object({
+  batch_id: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .meta({ description: 'Your id for the batch, echoed back' }),
+  records: z
+    .array(z.unknown())
+    .min(1, 'must hold at least one reading')
+    .max(MAX_BATCH_RECORDS, `must hold at most ${MAX_BATCH_RECORDS} readings`)
+    .meta({
+      description: `1–${MAX_BATCH_RECORDS} readings, each as in POST /weather-data; each is validated on its own`,
+    }),
+});
+
+const batchResult = z.object({
+  status: z.enum(['completed', 'partial', 'failed']),
+  batch_id: z.string().nullable(),
+  total: z.number().int(),
+  successful: z.number().int(),
+  failed: z.number().int(),
+  failures: z.array(
+    z.object({
+      index: z.number().int(),
+      station_id: z.string().optional(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
+});
+
+/** Builds the collector's HTTP app without side effects; `index.ts` connects and listens. */
+export async function createApp(deps: AppDeps) {
+  const registry = new Registry();
+  const accepted = new Counter({
+    name: 'collector_readings_accepted_total',
+    help: 'Readings acknowledged by Kafka and answered with 2xx',
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'collector_readings_rejected_total',
+    help: 'Readings refused by validation',
+    registers: [registry],
+  });
+  const unavailable = new Counter({
+    name: 'collector_readings_unavailable_total',
+    help: 'Readings refused with 503 because Kafka did not acknowledge them',
+    registers: [registry],
+  });
+  const publishSeconds = new Histogram({
+    name: 'collector_publish_seconds',
+    help: 'Time from validation to Kafka acknowledgement, per request',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  const app = await createServer({
+    info: serviceInfo,
+    logger: deps.logger,
+    checks: deps.checks,
+    registry,
+    bodyLimit: BODY_LIMIT_BYTES,
+    validationStatus: 422,
+  });
+  const retryAfter = String(deps.retryAfterSeconds ?? 5);
+
+  /** True when the broker acknowledged; false means answer 503 (nothing was accepted). */
+  const publish = async (
+    records: Parameters<ReadingSink['publish']>[0],
+    count: number,
+    log: Logger,
+  ) => {
+    const stop = publishSeconds.startTimer();
+    try {
+      await deps.sink.publish(records);
+      stop();
+      accepted.inc(count);
+      return true;
+    } catch (err) {
+      unavailable.inc(count);
+      log.warn({ err, readings: count }, 'Kafka did not acknowledge; answered 503');
+      return false;
+    }
+  };
+  const unavailableBody = {
+    error: 'kafka_unavailable',
+    message: `The message broker did not acknowledge the readings; none were accepted. Retry after ${retryAfter} s.`,
+  };
+
+  app.post(
+    '/weather-data',
+    {
+      schema: {
+        summary: 'Submit one reading',
+        description: 'Answers 202 once Kafka has acknowledged the reading.',
+        tags: ['ingest'],
+        body: reading,
+        response: { 202: acceptedBody, 503: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const records = toRecords([request.body], new Date(), request.trace);
+      if (!(await publish(records, 1, request.log))) {
+        return reply.code(503).header('retry-after', retryAfter).send(unavailableBody);
+      }
+      return reply.code(202).send({
+        status: 'accepted' as const,
+        station_id: request.body.station_id,
+        timestamp: request.body.timestamp,
+      });
+    },
+  );
+
+  app.post(
+    '/weather-data/batch',
+    {
+      schema: {
+        summary: 'Submit up to 1,000 readings',
+        description:
+          'Each record is validated on its own; valid ones are published, invalid ones are ' +
+          'listed in `failures` by index. 202 when any record was accepted, 422 when none was.',
+        tags: ['ingest'],
+        body: batchBody,
+        // 422 is either the per-record report (no record valid) or a malformed envelope.
+        response: { 202: batchResult, 422: z.union([batchResult, errorBody]), 503: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { records, batch_id } = request.body;
+      const valid = [];
+      const failures = [];
+      for (const [index, record] of records.entries()) {
+        const result = reading.safeParse(record);
+        if (result.success) valid.push(result.data);
+        else {
+          const stationId = (record as { station_id?: unknown } | null)?.station_id;
+          failures.push({
+            index,
+            ...(typeof stationId === 'string' ? { station_id: stationId } : {}),
+            errors: describeIssues(result.error),
+          });
+        }
+      }
+      rejected.inc(failures.length);
+      if (valid.length > 0) {
+        const kafkaRecords = toRecords(valid, new Date(), request.trace);
+        if (!(await publish(kafkaRecords, valid.length, request.log))) {
+          return reply.code(503).header('retry-after', retryAfter).send(unavailableBody);
+        }
+      }
+      const status =
+        failures.length === 0 ? 'completed' : valid.length === 0 ? 'failed' : 'partial';
+      if (failures.length > 0) {
+        request.log.info(
+          { batch_id, accepted: valid.length, rejected: failures.length },
+          'batch had invalid records',
+        );
+      }
+      return reply.code(valid.length > 0 ? 202 : 422).send({
+        status,
+        batch_id: batch_id ?? null,
+        total: records.length,
+        successful: valid.length,
+        failed: failures.length,
+        failures,
+      });
+    },
+  );
+
+  // Single-reading validation failures are counted here; batch ones above.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (reply.statusCode === 422 && request.routeOptions.url === '/weather-data') rejected.inc();
+    done();
+  });
+
+  return app;
+}

@@ -1,0 +1,25 @@
+import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { timescaleSettingsVars } from '@weather/db';
+import { z } from 'zod';
+
+export const envSchema = z.object({
+  CONSUMER_PORT: envVars.port(8002),
+  KAFKA_BROKERS: sharedVars.KAFKA_BROKERS,
+  KAFKA_TOPIC: sharedVars.KAFKA_TOPIC,
+  KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,
+  CONSUMER_GROUP_ID: z.string().min(1).default('weather-consumer'),
+  /** Messages inserted and committed together. */
+  CONSUMER_CHUNK_SIZE: envVars.positiveInt(2000),
+  /** Reading keys remembered as stored, to drop duplicates before the database. */
+  CONSUMER_SEEN_KEYS: envVars.positiveInt(200_000),
+  DATABASE_URL: sharedVars.DATABASE_URL,
+  ...timescaleSettingsVars,
+  REDIS_URL: sharedVars.REDIS_URL,
+  HOST: sharedVars.HOST,
+  LOG_LEVEL: sharedVars.LOG_LEVEL,
+  SHUTDOWN_TIMEOUT_MS: sharedVars.SHUTDOWN_TIMEOUT_MS,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const loadEnv = (): Env => loadEnvOrExit(envSchema);

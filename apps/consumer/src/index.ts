@@ -1,0 +1,115 @@
+import { deadLetterTopic } from '@weather/core/kafka-message';
+import { createLogger } from '@weather/core/logger';
+import { createDb, insertReadings, migrateWithLock, timescaleSettingsFromEnv } from '@weather/db';
+import { createKafka, ensureTopics, kafkaCheck } from '@weather/kafka';
+import { runService } from '@weather/server';
+import { Redis } from 'ioredis';
+import { createApp, serviceInfo } from './app';
+import { deadLetterPublisher, measureLag, runConsumer } from './consumer';
+import { loadEnv } from './env';
+import { createLiveNotifier } from './live';
+import { SeenKeys } from './seen-keys';
+import { ConsumerStats } from './stats';
+
+const env = loadEnv();
+const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL });
+const database = createDb({ url: env.DATABASE_URL, max: 4, applicationName: 'consumer' });
+const redis = new Redis(env.REDIS_URL, {
+  lazyConnect: true,
+  // Fail fast while Redis is down instead of queueing: live updates are best-effort.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: (times) => Math.min(times * 200, 5000),
+});
+redis.on('error', () => {});
+const kafka = createKafka({ clientId: 'consumer', brokers: env.KAFKA_BROKERS, logger });
+const admin = kafka.admin();
+const producer = kafka.producer({ allowAutoTopicCreation: false });
+const consumer = kafka.consumer({
+  groupId: env.CONSUMER_GROUP_ID,
+  allowAutoTopicCreation: false,
+  sessionTimeout: 30_000,
+  heartbeatInterval: 3000,
+  // A consumer that cannot rejoin after retries restarts itself rather than idling.
+  retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+});
+const stats = new ConsumerStats();
+const app = await createApp({
+  logger,
+  stats,
+  checks: [
+    kafkaCheck(admin, env.KAFKA_TOPIC),
+    { name: 'database', check: async () => void (await database.pool.query('select 1')) },
+  ],
+});
+let lagTimer: NodeJS.Timeout | undefined;
+
+await runService({
+  logger,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  start: async ({ fail }) => {
+    // A crash the client cannot recover from ends the process non-zero, so a supervisor
+    // restarts it; kafkajs reports it here once its own restarts are exhausted.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) fail(payload.error);
+    });
+    const migration = await migrateWithLock(
+      database.pool,
+      database.db,
+      timescaleSettingsFromEnv(env),
+    );
+    logger.info({ timescale: migration.timescale }, 'database ready');
+    await redis
+      .connect()
+      .catch((err) =>
+        logger.warn({ err }, 'Redis unavailable at start; continuing without live updates'),
+      );
+    await admin.connect();
+    await ensureTopics(
+      admin,
+      [
+        { topic: env.KAFKA_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
+        { topic: deadLetterTopic(env.KAFKA_TOPIC), partitions: 1 },
+      ],
+      logger,
+    );
+    await producer.connect();
+    await consumer.connect();
+    await app.listen({ host: env.HOST, port: env.CONSUMER_PORT });
+    await runConsumer(
+      consumer,
+      {
+        topic: env.KAFKA_TOPIC,
+        chunkSize: env.CONSUMER_CHUNK_SIZE,
+      },
+      {
+        store: (rows) => insertReadings(database.db, rows),
+        deadLetter: deadLetterPublisher(producer, deadLetterTopic(env.KAFKA_TOPIC)),
+        notify: createLiveNotifier(redis, logger),
+        seen: new SeenKeys(env.CONSUMER_SEEN_KEYS),
+        stats,
+        logger,
+      },
+      logger,
+    );
+    const updateLag = async () => {
+      try {
+        stats.lag = await measureLag(admin, env.CONSUMER_GROUP_ID, env.KAFKA_TOPIC);
+        stats.lagUpdatedAt = new Date();
+      } catch (err) {
+        logger.debug({ err }, 'could not measure lag');
+      }
+    };
+    lagTimer = setInterval(updateLag, 2000);
+    void updateLag();
+  },
+  shutdown: [
+    { name: 'consumer', run: () => consumer.disconnect() },
+    { name: 'lag', run: async () => clearInterval(lagTimer) },
+    { name: 'http', run: () => app.close() },
+    { name: 'producer', run: () => producer.disconnect() },
+    { name: 'admin', run: () => admin.disconnect() },
+    { name: 'redis', run: async () => redis.disconnect() },
+    { name: 'database', run: () => database.close() },
+  ],
+});

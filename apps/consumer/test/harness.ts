@@ -1,0 +1,201 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { deadLetterTopic } from '@weather/core/kafka-message';
+import { rowsOf } from '@weather/db';
+import { createTestDatabase } from '@weather/db/testing';
+import { sql } from 'drizzle-orm';
+import { Kafka, logLevel } from 'kafkajs';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+export const baseDatabaseUrl =
+  process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
+export const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls until `probe` is truthy; fails with `what` after the timeout. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | false | undefined>,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** A service process (the real entry point, run from source) with its log lines collected. */
+export class ServiceProcess {
+  readonly lines: Record<string, unknown>[] = [];
+  private child: ChildProcess | undefined;
+  exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(
+    readonly name: 'collector' | 'consumer',
+    readonly port: number,
+    readonly env: Record<string, string>,
+  ) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    const portVar = this.name === 'collector' ? 'COLLECTOR_PORT' : 'CONSUMER_PORT';
+    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${this.name}/src/index.ts`], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, [portVar]: String(this.port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.on('exit', resolve));
+    let buffer = '';
+    child.stdout?.on('data', (chunk) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const part of parts) {
+        try {
+          this.lines.push(JSON.parse(part));
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    await until(`${this.name} on port ${this.port} to be ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}`);
+      return (await fetch(`${this.url}/ready`)).ok;
+    });
+    return this;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return null;
+    this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/**
+ * One isolated pipeline per test file: its own topic, consumer group and database on the shared
+ * broker and server, and helpers to start, kill and restart the real services.
+ */
+export async function createPipeline(label: string, partitions = 6) {
+  const id = randomBytes(4).toString('hex');
+  const topic = `weather.readings.test-${label}-${id}`;
+  const database = await createTestDatabase(baseDatabaseUrl, label);
+  const kafka = new Kafka({
+    clientId: `test-${label}`,
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const common = {
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC: topic,
+    KAFKA_TOPIC_PARTITIONS: String(partitions),
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+  };
+  const services: ServiceProcess[] = [];
+
+  const pipeline = {
+    topic,
+    database,
+    kafka,
+    admin,
+    async collector(env: Record<string, string> = {}) {
+      const service = new ServiceProcess('collector', await freePort(), { ...common, ...env });
+      services.push(service);
+      return service.start();
+    },
+    async consumer(env: Record<string, string> = {}) {
+      const service = new ServiceProcess('consumer', await freePort(), {
+        ...common,
+        CONSUMER_GROUP_ID: `test-${label}-${id}`,
+        ...env,
+      });
+      services.push(service);
+      return service.start();
+    },
+    async rowCount() {
+      const rows = rowsOf<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from weather_readings`),
+      );
+      return rows[0]?.n ?? 0;
+    },
+    /** Waits until the table holds `expected` rows and stays there (no late extras). */
+    async waitForRows(expected: number, timeoutMs = 90_000) {
+      await until(
+        `${expected} rows`,
+        async () => (await pipeline.rowCount()) >= expected,
+        timeoutMs,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return pipeline.rowCount();
+    },
+    async close() {
+      await Promise.all(services.map((s) => s.stop('SIGKILL')));
+      await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => {});
+      await admin.disconnect();
+      await database.drop();
+    },
+  };
+  return pipeline;
+}
+
+export type Pipeline = Awaited<ReturnType<typeof createPipeline>>;
+
+/** `count` unique readings spread over `stations` stations, one minute apart per station. */
+export function uniqueReadings(count: number, stations: number, start = Date.UTC(2026, 0, 1)) {
+  return Array.from({ length: count }, (_, i) => ({
+    station_id: `ST-${String(i % stations).padStart(3, '0')}`,
+    timestamp: new Date(start + Math.floor(i / stations) * 60_000).toISOString(),
+    temperature: Math.round((10 + (i % 200) / 10) * 10) / 10,
+    humidity: 40 + (i % 50),
+    pressure: 1000 + (i % 30),
+  }));
+}
+
+export async function postBatch(
+  collectorUrl: string,
+  records: unknown[],
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${collectorUrl}/weather-data/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ records }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function stats(consumerUrl: string) {
+  return (await (await fetch(`${consumerUrl}/stats`)).json()) as {
+    received: number;
+    inserted: number;
+    duplicates_dropped_memory: number;
+    duplicates_dropped_database: number;
+    dead_lettered: number;
+    lag: { total: number };
+  };
+}

@@ -1,0 +1,14 @@
+import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { z } from 'zod';
+
+export const envSchema = z.object({
+  GENERATOR_PORT: envVars.port(8004),
+  COLLECTOR_URL: sharedVars.COLLECTOR_URL,
+  HOST: sharedVars.HOST,
+  LOG_LEVEL: sharedVars.LOG_LEVEL,
+  SHUTDOWN_TIMEOUT_MS: sharedVars.SHUTDOWN_TIMEOUT_MS,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const loadEnv = (): Env => loadEnvOrExit(envSchema);

@@ -1,0 +1,6 @@
+export const dynamic = 'force-dynamic';
+
+/** Liveness of the web app itself (no dependency checks). */
+export function GET() {
+  return Response.json({ status: 'ok', service: 'web', uptime_s: process.uptime() });
+}

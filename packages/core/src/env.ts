@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy an app's schema; the message names every bad variable. */
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; problem: string }[]) {
+    super(
+      `Invalid environment:\n${issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n')}\nSee .env.example for every variable and its default.`,
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/**
+ * Validates `source` (default `process.env`) against a zod object schema whose keys are
+ * variable names. Empty strings count as unset so that `FOO=` falls back to the default.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
+  );
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? '(root)'),
+      problem: issue.message,
+    })),
+  );
+}
+
+/** Helpers for the variables every service shares, so each is validated the same way. */
+export const envVars = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+
+  url: (fallback: string, protocols: readonly string[]) =>
+    z
+      .string()
+      .default(fallback)
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+          } catch {
+            return false;
+          }
+        },
+        { message: `must be a URL with scheme ${protocols.join(' or ')}` },
+      ),
+
+  /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9094`. */
+  brokers: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((value) => value.split(',').map((b) => b.trim()))
+      .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), {
+        message: 'must be a comma-separated list of host:port',
+      }),
+
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+};
+
+/** Defaults for local development; `.env.example` lists the same values. */
+export const defaults = {
+  DATABASE_URL: 'postgres://weather:weather@127.0.0.1:5432/weather',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  COLLECTOR_URL: 'http://127.0.0.1:8001',
+  CONSUMER_URL: 'http://127.0.0.1:8002',
+  GENERATOR_URL: 'http://127.0.0.1:8004',
+} as const;
+
+/** Variables several apps read; an app's schema picks the ones it needs. */
+export const sharedVars = {
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: envVars.logLevel(),
+  SHUTDOWN_TIMEOUT_MS: envVars.positiveInt(10_000),
+  DATABASE_URL: envVars.url(defaults.DATABASE_URL, ['postgres', 'postgresql']),
+  REDIS_URL: envVars.url(defaults.REDIS_URL, ['redis', 'rediss']),
+  KAFKA_BROKERS: envVars.brokers(defaults.KAFKA_BROKERS),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a valid Kafka topic name')
+    .default('weather.readings'),
+  KAFKA_TOPIC_PARTITIONS: envVars.positiveInt(6),
+  COLLECTOR_URL: envVars.url(defaults.COLLECTOR_URL, ['http', 'https']),
+  CONSUMER_URL: envVars.url(defaults.CONSUMER_URL, ['http', 'https']),
+  GENERATOR_URL: envVars.url(defaults.GENERATOR_URL, ['http', 'https']),
+};
+
+/** For a service's entry point: parse, or print which variables are wrong and exit 2. */
+export function loadEnvOrExit<S extends z.ZodObject>(schema: S): z.infer<S> {
+  try {
+    return parseEnv(schema);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,92 @@
+import { readingSchema } from '@weather/core/reading';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, insertReadings, isHypertable, rowsOf, type StoredReading } from '../src';
+import { createTestDatabase, createTimescaleTestDb } from '../src/testing';
+
+const baseUrl =
+  process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
+const parse = readingSchema(() => Date.parse('2030-01-01T00:00:00Z'));
+
+function reading(station: string, minute: number, temperature: number): StoredReading {
+  return {
+    ...parse.parse({
+      station_id: station,
+      timestamp: new Date(Date.UTC(2026, 5, 1, 0, minute)).toISOString(),
+      temperature,
+      humidity: 50,
+    }),
+    received_at: '2026-06-01T12:00:00.000Z',
+  };
+}
+
+const backends = [
+  {
+    name: 'PostgreSQL',
+    timescale: false,
+    open: async () => {
+      const t = await createTestDatabase(baseUrl, 'insert');
+      return { db: t.db as Database, timescale: t.migration.timescale, close: t.drop };
+    },
+  },
+  {
+    name: 'TimescaleDB (in-process)',
+    timescale: true,
+    open: async () => {
+      const t = await createTimescaleTestDb();
+      return { db: t.db, timescale: t.migration.timescale, close: t.close };
+    },
+  },
+];
+
+describe.each(backends)('insertReadings on $name', (backend) => {
+  let db: Database;
+  let close: () => Promise<void>;
+  let timescale: boolean;
+
+  beforeAll(async () => {
+    ({ db, close, timescale } = await backend.open());
+  }, 60_000);
+  afterAll(() => close());
+
+  it('detects the database kind rather than being told', async () => {
+    expect(timescale).toBe(backend.timescale);
+    expect(await isHypertable(db)).toBe(backend.timescale);
+  });
+
+  it('stores each reading once: first write wins, duplicates in and across batches are dropped', async () => {
+    const first = [reading('A', 0, 10), reading('A', 1, 11), reading('B', 0, 20)];
+    expect(await insertReadings(db, first)).toEqual({ inserted: 3 });
+    const again = [
+      reading('A', 1, 60),
+      reading('A', 2, 12),
+      reading('A', 2, 12),
+      reading('B', 0, 21),
+    ];
+    // Within one statement a repeated key is a conflict too, so only A@2 is new.
+    expect(await insertReadings(db, again)).toEqual({ inserted: 1 });
+    const rows = rowsOf<{ station_id: string; n: number; t: number }>(
+      await db.execute(
+        sql`select station_id, count(*)::int as n, sum(temperature)::float8 as t from weather_readings group by 1 order by 1`,
+      ),
+    );
+    expect(rows).toEqual([
+      { station_id: 'A', n: 3, t: 33 },
+      { station_id: 'B', n: 1, t: 20 },
+    ]);
+  });
+
+  it('keeps the stations table pointing at each station newest reading', async () => {
+    const rows = rowsOf<{ id: string; last_reading_at: Date | string }>(
+      await db.execute(sql`select id, last_reading_at from stations order by id`),
+    );
+    expect(rows.map((r) => [r.id, new Date(r.last_reading_at).toISOString()])).toEqual([
+      ['A', '2026-06-01T00:02:00.000Z'],
+      ['B', '2026-06-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('stores awkward station ids verbatim (quotes, semicolons are refused earlier; dots and colons pass)', async () => {
+    expect(await insertReadings(db, [reading('site.7:north-1_b', 0, 1)])).toEqual({ inserted: 1 });
+  });
+});

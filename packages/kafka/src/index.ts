@@ -1,0 +1,3 @@
+export type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+export { createKafka, ensureTopics, type KafkaOptions, kafkaCheck, type TopicSpec } from './client';
+export { BatchingPublisher, type PublisherOptions } from './publisher';

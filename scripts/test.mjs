@@ -1,0 +1,24 @@
+// @ts-check
+// `npm test`: the same set-up as `npm start` (against a separate test database), then every test
+// suite against the real services, then the compose file's validation. Stops what it started.
+import { prepare, run } from './lib/session.mjs';
+
+let code = 0;
+const { env, stop } = await prepare({ databaseVar: 'TEST_DATABASE_URL' }).catch((error) => {
+  console.error(`\n${error.message}`);
+  process.exit(1);
+});
+const onSignal = () => void stop().finally(() => process.exit(130));
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+
+try {
+  run('npx', ['turbo', 'run', 'test', '--concurrency=2', '--continue'], env, 'tests');
+  run('npx', ['dclint', 'docker-compose.yml'], env, 'compose file validation');
+} catch (error) {
+  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+  code = 1;
+} finally {
+  await stop();
+}
+process.exit(code);
