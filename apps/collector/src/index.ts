@@ -1,6 +1,11 @@
-import { deadLetterTopic } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
-import { BatchingPublisher, createKafka, ensureTopics, kafkaCheck } from '@weather/kafka';
+import {
+  BatchingPublisher,
+  createKafka,
+  ensureTopics,
+  kafkaCheck,
+  pipelineTopics,
+} from '@weather/kafka';
 import { runService } from '@weather/server';
 import { createApp, serviceInfo } from './app';
 import { loadEnv } from './env';
@@ -30,14 +35,7 @@ await runService({
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
     await admin.connect();
-    await ensureTopics(
-      admin,
-      [
-        { topic: env.KAFKA_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
-        { topic: deadLetterTopic(env.KAFKA_TOPIC), partitions: 1 },
-      ],
-      logger,
-    );
+    await ensureTopics(admin, pipelineTopics(env.KAFKA_TOPIC, env.KAFKA_TOPIC_PARTITIONS), logger);
     await producer.connect();
     await app.listen({ host: env.HOST, port: env.COLLECTOR_PORT });
   },

@@ -1,7 +1,7 @@
 import { deadLetterTopic } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import { createDb, insertReadings, migrateWithLock, timescaleSettingsFromEnv } from '@weather/db';
-import { createKafka, ensureTopics, kafkaCheck } from '@weather/kafka';
+import { createKafka, ensureTopics, kafkaCheck, pipelineTopics } from '@weather/kafka';
 import { runService } from '@weather/server';
 import { Redis } from 'ioredis';
 import { createApp, serviceInfo } from './app';
@@ -65,14 +65,7 @@ await runService({
         logger.warn({ err }, 'Redis unavailable at start; continuing without live updates'),
       );
     await admin.connect();
-    await ensureTopics(
-      admin,
-      [
-        { topic: env.KAFKA_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
-        { topic: deadLetterTopic(env.KAFKA_TOPIC), partitions: 1 },
-      ],
-      logger,
-    );
+    await ensureTopics(admin, pipelineTopics(env.KAFKA_TOPIC, env.KAFKA_TOPIC_PARTITIONS), logger);
     await producer.connect();
     await consumer.connect();
     await app.listen({ host: env.HOST, port: env.CONSUMER_PORT });

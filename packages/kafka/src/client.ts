@@ -1,3 +1,4 @@
+import { deadLetterTopic } from '@weather/core/kafka-message';
 import type { Logger } from '@weather/core/logger';
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 
@@ -39,6 +40,14 @@ export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka 
 export interface TopicSpec {
   topic: string;
   partitions: number;
+}
+
+/** The readings topic and its dead-letter topic, as both collector and consumer create them. */
+export function pipelineTopics(topic: string, partitions: number): TopicSpec[] {
+  return [
+    { topic, partitions },
+    { topic: deadLetterTopic(topic), partitions: 1 },
+  ];
 }
 
 /**

@@ -1,3 +1,10 @@
 export type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
-export { createKafka, ensureTopics, type KafkaOptions, kafkaCheck, type TopicSpec } from './client';
+export {
+  createKafka,
+  ensureTopics,
+  type KafkaOptions,
+  kafkaCheck,
+  pipelineTopics,
+  type TopicSpec,
+} from './client';
 export { BatchingPublisher, type PublisherOptions } from './publisher';
