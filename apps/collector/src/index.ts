@@ -2,6 +2,7 @@ import { createLogger } from '@weather/core/logger';
 import {
   BatchingPublisher,
   createKafka,
+  createProducer,
   ensureTopics,
   kafkaCheck,
   pipelineTopics,
@@ -14,9 +15,7 @@ const env = loadEnv();
 const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL });
 const kafka = createKafka({ clientId: 'collector', brokers: env.KAFKA_BROKERS, logger });
 const admin = kafka.admin();
-// Not idempotent: that would allow one produce request in flight per broker; duplicates from
-// producer retries are dropped by the consumer anyway.
-const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+const producer = createProducer(kafka);
 const publisher = new BatchingPublisher(producer, {
   topic: env.KAFKA_TOPIC,
   lingerMs: env.COLLECTOR_LINGER_MS,

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { decodeMessage, HEADERS } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
-import { BatchingPublisher, createKafka, ensureTopics, kafkaCheck } from '@weather/kafka';
+import {
+  BatchingPublisher,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  kafkaCheck,
+} from '@weather/kafka';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
@@ -24,7 +30,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [{ topic, partitions: 2 }], logger);
-  producer = kafka.producer({ allowAutoTopicCreation: false });
+  producer = createProducer(kafka);
   await producer.connect();
   const sink = new BatchingPublisher(producer, {
     topic,

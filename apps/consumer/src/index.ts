@@ -1,7 +1,13 @@
 import { deadLetterTopic } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import { createDb, insertReadings, migrateWithLock, timescaleSettingsFromEnv } from '@weather/db';
-import { createKafka, ensureTopics, kafkaCheck, pipelineTopics } from '@weather/kafka';
+import {
+  createKafka,
+  createProducer,
+  ensureTopics,
+  kafkaCheck,
+  pipelineTopics,
+} from '@weather/kafka';
 import { runService } from '@weather/server';
 import { Redis } from 'ioredis';
 import { createApp, serviceInfo } from './app';
@@ -24,7 +30,7 @@ const redis = new Redis(env.REDIS_URL, {
 redis.on('error', () => {});
 const kafka = createKafka({ clientId: 'consumer', brokers: env.KAFKA_BROKERS, logger });
 const admin = kafka.admin();
-const producer = kafka.producer({ allowAutoTopicCreation: false });
+const producer = createProducer(kafka);
 const consumer = kafka.consumer({
   groupId: env.CONSUMER_GROUP_ID,
   allowAutoTopicCreation: false,

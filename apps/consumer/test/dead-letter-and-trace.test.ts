@@ -18,7 +18,7 @@ let collector: ServiceProcess;
 let consumer: ServiceProcess;
 
 beforeAll(async () => {
-  pipeline = await createPipeline('dlq', 1);
+  pipeline = await createPipeline('dlq', { partitions: 1 });
   collector = await pipeline.collector();
   consumer = await pipeline.consumer();
 });

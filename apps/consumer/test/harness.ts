@@ -98,7 +98,10 @@ export class ServiceProcess {
  * One isolated pipeline per test file: its own topic, consumer group and database on the shared
  * broker and server, and helpers to start, kill and restart the real services.
  */
-export async function createPipeline(label: string, partitions = 6) {
+export async function createPipeline(
+  label: string,
+  { partitions = 6, kafkaBrokers = brokers }: { partitions?: number; kafkaBrokers?: string } = {},
+) {
   const id = randomBytes(4).toString('hex');
   const topic = `weather.readings.test-${label}-${id}`;
   const database = await createTestDatabase(baseDatabaseUrl, label);
@@ -110,7 +113,7 @@ export async function createPipeline(label: string, partitions = 6) {
   const admin = kafka.admin();
   await admin.connect();
   const common = {
-    KAFKA_BROKERS: brokers,
+    KAFKA_BROKERS: kafkaBrokers,
     KAFKA_TOPIC: topic,
     KAFKA_TOPIC_PARTITIONS: String(partitions),
     DATABASE_URL: database.url,

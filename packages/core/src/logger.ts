@@ -55,5 +55,7 @@ export function createLogger(config: LoggerConfig): Logger {
       transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
-  return config.destination ? pino(options, config.destination) : pino(options);
+  // Synchronous writes: pino's default asynchronous stdout reordered lines when the pipe was full
+  // (seen under load, with a process exiting right after its last line).
+  return pino(options, config.destination ?? pino.destination({ dest: 1, sync: true }));
 }

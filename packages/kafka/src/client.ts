@@ -1,6 +1,6 @@
 import { deadLetterTopic } from '@weather/core/kafka-message';
 import type { Logger } from '@weather/core/logger';
-import { type Admin, Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { type Admin, Kafka, logLevel as KafkaLogLevel, type LogEntry, Partitioners } from 'kafkajs';
 
 export interface KafkaOptions {
   clientId: string;
@@ -34,6 +34,19 @@ export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka 
         log: { message, timestamp: _timestamp, logger: _logger, ...extra },
       }: LogEntry) =>
         log[LEVELS[level] ?? 'info']({ namespace, ...extra }, message),
+  });
+}
+
+/**
+ * A producer for our topics: never auto-creates topics; the Java client's partitioner (murmur2
+ * of the key), so a station maps to the same partition from any client; not idempotent, since
+ * that allows one request in flight per broker and the consumer drops duplicates anyway.
+ */
+export function createProducer(kafka: Kafka) {
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
 }
 

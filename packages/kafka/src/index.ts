@@ -1,6 +1,7 @@
 export type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
 export {
   createKafka,
+  createProducer,
   ensureTopics,
   type KafkaOptions,
   kafkaCheck,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@weather/core/logger';
 import type { Admin, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchingPublisher, createKafka, ensureTopics } from '../src';
+import { BatchingPublisher, createKafka, createProducer, ensureTopics } from '../src';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const logger = createLogger({
@@ -20,7 +20,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [{ topic, partitions: 3 }], logger);
-  producer = kafka.producer({ allowAutoTopicCreation: false });
+  producer = createProducer(kafka);
   await producer.connect();
   // Count produce requests on the real producer.
   const send = producer.send.bind(producer);
