@@ -1,6 +1,12 @@
 import { deadLetterTopic } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
-import { createDb, insertReadings, migrateWithLock, timescaleSettingsFromEnv } from '@weather/db';
+import {
+  createDb,
+  insertReadings,
+  migrateWithLock,
+  refreshAggregates,
+  timescaleSettingsFromEnv,
+} from '@weather/db';
 import {
   createKafka,
   createProducer,
@@ -13,6 +19,7 @@ import { Redis } from 'ioredis';
 import { createApp, serviceInfo } from './app';
 import { deadLetterPublisher, measureLag, runConsumer } from './consumer';
 import { loadEnv } from './env';
+import { LateDataRefresher } from './late-data';
 import { createLiveNotifier } from './live';
 import { SeenKeys } from './seen-keys';
 import { ConsumerStats } from './stats';
@@ -40,6 +47,7 @@ const consumer = kafka.consumer({
   retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
 });
 const stats = new ConsumerStats();
+const lateData = new LateDataRefresher((range) => refreshAggregates(database.db, range), logger);
 const app = await createApp({
   logger,
   stats,
@@ -85,6 +93,7 @@ await runService({
         store: (rows) => insertReadings(database.db, rows),
         deadLetter: deadLetterPublisher(producer, deadLetterTopic(env.KAFKA_TOPIC)),
         notify: createLiveNotifier(redis, logger),
+        noteStored: (timestamps) => lateData.note(timestamps),
         seen: new SeenKeys(env.CONSUMER_SEEN_KEYS),
         stats,
         logger,
@@ -106,6 +115,7 @@ await runService({
     { name: 'consumer', run: () => consumer.disconnect() },
     { name: 'lag', run: async () => clearInterval(lagTimer) },
     { name: 'http', run: () => app.close() },
+    { name: 'late data', run: () => lateData.flush() },
     { name: 'producer', run: () => producer.disconnect() },
     { name: 'admin', run: () => admin.disconnect() },
     { name: 'redis', run: async () => redis.disconnect() },

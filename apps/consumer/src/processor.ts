@@ -28,6 +28,8 @@ export interface ProcessorDeps {
   deadLetter: (letters: DeadLetter[]) => Promise<void>;
   /** After-commit side effects (cache invalidation, live updates); must not throw. */
   notify: (batch: StoredBatch) => Promise<void>;
+  /** Timestamps of committed readings, for rollups of late data. */
+  noteStored?: (timestamps: Iterable<string>) => void;
   seen: SeenKeys;
   stats: ConsumerStats;
   logger: Logger;
@@ -143,7 +145,10 @@ export async function processChunk(
     'batch committed',
   );
 
-  if (inserted > 0) void deps.notify(summarise(rows));
+  if (inserted > 0) {
+    void deps.notify(summarise(rows));
+    deps.noteStored?.(rows.map((r) => r.timestamp));
+  }
 }
 
 async function storeWithRetry(rows: StoredReading[], deps: ProcessorDeps, control: ChunkControl) {

@@ -1,7 +1,5 @@
 import { deadLetterTopic, HEADERS } from '@weather/core/kafka-message';
 import { redisKeys } from '@weather/core/redis-keys';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPipeline,
   type Pipeline,
@@ -11,7 +9,9 @@ import {
   stats,
   uniqueReadings,
   until,
-} from './harness';
+} from '@weather/test-kit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let pipeline: Pipeline;
 let collector: ServiceProcess;

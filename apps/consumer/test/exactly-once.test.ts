@@ -1,6 +1,13 @@
+import {
+  createPipeline,
+  type Pipeline,
+  postBatch,
+  stats,
+  uniqueReadings,
+  until,
+} from '@weather/test-kit';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPipeline, type Pipeline, postBatch, stats, uniqueReadings, until } from './harness';
 
 type Reading = ReturnType<typeof uniqueReadings>[number];
 

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rowsOf } from '@weather/db';
 import { ensureKafka } from '@weather/scripts/kafka';
-import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPipeline,
   freePort,
@@ -13,7 +11,9 @@ import {
   type ServiceProcess,
   uniqueReadings,
   until,
-} from './harness';
+} from '@weather/test-kit';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // This test stops its broker, so it runs its own: a second real Kafka with its own data folder,
 // leaving the shared broker to the other tests.

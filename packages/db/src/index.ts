@@ -1,6 +1,34 @@
 export { createDb, type Database, type DbOptions, rowsOf } from './client';
 export { type MigrationResult, migrate, migrateWithLock, migrationFolders } from './migrate';
+export {
+  type AggregateResult,
+  getAggregate,
+  type MeasurementStats,
+  type PrecipitationStats,
+} from './queries/aggregate';
 export { insertReadings, type StoredReading } from './queries/insert-readings';
+export {
+  InvalidCursorError,
+  type ListReadingsParams,
+  listReadings,
+  type ReadingRow,
+} from './queries/readings';
+export { refreshAggregates } from './queries/refresh-aggregates';
+export {
+  latestReadings,
+  listStations,
+  type StationSummary,
+  stationExists,
+} from './queries/stations';
+export {
+  alignRange,
+  type Bucket,
+  chooseInterval,
+  getTimeseries,
+  INTERVALS,
+  type Interval,
+  type TimeseriesResult,
+} from './queries/timeseries';
 export { timescaleSettingsFromEnv, timescaleSettingsVars } from './settings';
 export {
   applyTimescaleSettings,

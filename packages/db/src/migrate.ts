@@ -10,12 +10,19 @@ import {
   timescaleAvailable,
 } from './timescale';
 
-// Resolved through the package, not this file, so it also works from a service's bundle.
-const packageDir = path.dirname(createRequire(import.meta.url).resolve('@weather/db/package.json'));
-export const migrationFolders = {
-  core: path.join(packageDir, 'drizzle'),
-  timescale: path.join(packageDir, 'drizzle-timescale'),
-};
+/**
+ * Resolved through the package, not this file, so it also works from a service's bundle; and
+ * only when migrating, since bundlers (Next) cannot resolve package paths at import time.
+ */
+export function migrationFolders() {
+  const packageDir = path.dirname(
+    createRequire(import.meta.url).resolve('@weather/db/package.json'),
+  );
+  return {
+    core: path.join(packageDir, 'drizzle'),
+    timescale: path.join(packageDir, 'drizzle-timescale'),
+  };
+}
 
 export interface MigrationResult {
   timescale: boolean;
@@ -30,10 +37,11 @@ export async function migrate(
   db: Database,
   settings: TimescaleSettings = defaultTimescaleSettings,
 ): Promise<MigrationResult> {
-  await applyFolder(db, migrationFolders.core, '__drizzle_migrations');
+  const folders = migrationFolders();
+  await applyFolder(db, folders.core, '__drizzle_migrations');
   if (!(await timescaleAvailable(db))) return { timescale: false };
   await db.execute(sql`create extension if not exists timescaledb`);
-  await applyFolder(db, migrationFolders.timescale, '__drizzle_migrations_timescale');
+  await applyFolder(db, folders.timescale, '__drizzle_migrations_timescale');
   await applyTimescaleSettings(db, settings);
   return { timescale: true };
 }

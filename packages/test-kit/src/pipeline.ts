@@ -9,6 +9,13 @@ import { sql } from 'drizzle-orm';
 import { Kafka, logLevel } from 'kafkajs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+
+export type ServiceName = 'collector' | 'consumer' | 'generator';
+const PORT_VARS: Record<ServiceName, string> = {
+  collector: 'COLLECTOR_PORT',
+  consumer: 'CONSUMER_PORT',
+  generator: 'GENERATOR_PORT',
+};
 export const baseDatabaseUrl =
   process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
 export const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -49,7 +56,7 @@ export class ServiceProcess {
   exited: Promise<number | null> = Promise.resolve(null);
 
   constructor(
-    readonly name: 'collector' | 'consumer',
+    readonly name: ServiceName,
     readonly port: number,
     readonly env: Record<string, string>,
   ) {}
@@ -59,7 +66,7 @@ export class ServiceProcess {
   }
 
   async start() {
-    const portVar = this.name === 'collector' ? 'COLLECTOR_PORT' : 'CONSUMER_PORT';
+    const portVar = PORT_VARS[this.name];
     const child = spawn(process.execPath, ['--import', 'tsx', `apps/${this.name}/src/index.ts`], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env, [portVar]: String(this.port) },
@@ -126,6 +133,12 @@ export async function createPipeline(
     database,
     kafka,
     admin,
+    /** Any service of the pipeline, with this pipeline's topic, database and Redis. */
+    async service(name: ServiceName, env: Record<string, string> = {}) {
+      const service = new ServiceProcess(name, await freePort(), { ...common, ...env });
+      services.push(service);
+      return service.start();
+    },
     async collector(env: Record<string, string> = {}) {
       const service = new ServiceProcess('collector', await freePort(), { ...common, ...env });
       services.push(service);
@@ -157,10 +170,14 @@ export async function createPipeline(
       return pipeline.rowCount();
     },
     async close() {
-      await Promise.all(services.map((s) => s.stop('SIGKILL')));
-      await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => {});
-      await admin.disconnect();
-      await database.drop();
+      try {
+        await Promise.all(services.map((s) => s.stop('SIGKILL')));
+        await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => {});
+        await admin.disconnect().catch(() => {});
+      } finally {
+        // Even when the broker is gone, the database must not outlive the test.
+        await database.drop();
+      }
     },
   };
   return pipeline;

@@ -1,0 +1,4 @@
+import { handleRest } from '@/server/rest';
+
+export const dynamic = 'force-dynamic';
+export const GET = handleRest;

@@ -1,0 +1,18 @@
+import type { Metadata } from 'next';
+import { ApiDocs } from '@/components/api-docs';
+
+export const metadata: Metadata = { title: 'API docs · Weather pipeline' };
+
+export default function DocsPage() {
+  return (
+    <main className="docs-page">
+      <h1>Query API</h1>
+      <p>
+        REST endpoints under <code>/api</code>, generated from the same procedures the dashboard
+        calls through tRPC (<code>/api/trpc</code>). The raw document is at{' '}
+        <a href="/api/openapi.json">/api/openapi.json</a>.
+      </p>
+      <ApiDocs />
+    </main>
+  );
+}

@@ -1,0 +1,24 @@
+import 'server-only';
+import { envVars, parseEnv, sharedVars } from '@weather/core/env';
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: sharedVars.DATABASE_URL,
+  REDIS_URL: sharedVars.REDIS_URL,
+  COLLECTOR_URL: sharedVars.COLLECTOR_URL,
+  CONSUMER_URL: sharedVars.CONSUMER_URL,
+  GENERATOR_URL: sharedVars.GENERATOR_URL,
+  /** Server-side limit for every query, in ms. */
+  QUERY_TIMEOUT_MS: envVars.positiveInt(5000),
+  LOG_LEVEL: sharedVars.LOG_LEVEL,
+});
+
+export type WebEnv = z.infer<typeof schema>;
+
+let parsed: WebEnv | undefined;
+
+/** Read on first use (not at import, which `next build` does), then kept; throws naming bad variables. */
+export function webEnv(): WebEnv {
+  parsed ??= parseEnv(schema);
+  return parsed;
+}

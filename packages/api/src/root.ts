@@ -1,0 +1,13 @@
+import { stationsRouter } from './router/stations';
+import { weatherRouter } from './router/weather';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  weather: weatherRouter,
+  stations: stationsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** In-process calls (server components, REST handlers, tests). */
+export const createCaller = createCallerFactory(appRouter);

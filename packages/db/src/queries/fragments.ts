@@ -1,0 +1,15 @@
+import { type SQL, sql } from 'drizzle-orm';
+
+/**
+ * A timestamptz as ISO 8601 UTC with milliseconds, formatted by the server: drivers disagree on
+ * whether timestamps arrive as Date or text, and this way every backend answers the same string.
+ */
+export const isoUtc = (expr: SQL) =>
+  sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** A timestamp parameter, typed on the server side (drivers serialise Date differently). */
+export const tstz = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+
+/** pg numeric and bigint arrive as strings (node-postgres) or bigint (PGlite); the API speaks numbers. */
+export const numberOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);

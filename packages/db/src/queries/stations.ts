@@ -1,0 +1,65 @@
+/*
+ * Listing stations never scans `weather_readings`: the ingest statement keeps
+ * `stations.last_reading_at` pointing at each station's newest reading, so finding it is one
+ * primary-key lookup `(station_id, ts)` per station and the cost grows with the number of
+ * stations, not of readings. The lookup sits in a LATERAL subquery with LIMIT 1, which the
+ * planner cannot flatten into a plain join (that it might run as a hash join over every row).
+ */
+import { sql } from 'drizzle-orm';
+import { type Database, rowsOf } from '../client';
+import { isoUtc } from './fragments';
+import { type ReadingRow, readingColumns } from './readings';
+
+export interface StationSummary {
+  station_id: string;
+  name: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  elevation: number | null;
+  first_seen: string;
+  last_seen: string;
+  latest: ReadingRow | null;
+}
+
+const newestReading = () => sql`lateral (
+    select ${readingColumns('r')}
+    from weather_readings r
+    where r.station_id = s.id and r.ts = s.last_reading_at
+    limit 1
+  ) latest`;
+
+/** Every station with its newest reading (null once retention has dropped it), by station id. */
+export async function listStations(db: Database): Promise<StationSummary[]> {
+  return rowsOf<StationSummary>(
+    await db.execute(sql`
+      select s.id as station_id, s.name, s.latitude, s.longitude, s.elevation,
+        ${isoUtc(sql`s.first_seen`)} as first_seen, ${isoUtc(sql`s.last_seen`)} as last_seen,
+        -- As JSON, so the reading arrives nested with its numbers intact.
+        case when latest.station_id is null then null else to_json(latest) end as latest
+      from stations s
+      left join ${newestReading()} on true
+      order by s.id
+    `),
+  );
+}
+
+/** The newest reading of each given station, ordered by station id; unknown ids are absent. */
+export async function latestReadings(db: Database, stationIds: string[]): Promise<ReadingRow[]> {
+  if (stationIds.length === 0) return [];
+  return rowsOf<ReadingRow>(
+    await db.execute(sql`
+      select latest.*
+      from stations s
+      cross join ${newestReading()}
+      where s.id = any(${sql.param(stationIds)}::text[])
+      order by s.id
+    `),
+  );
+}
+
+export async function stationExists(db: Database, stationId: string): Promise<boolean> {
+  const rows = rowsOf<{ exists: boolean }>(
+    await db.execute(sql`select exists (select 1 from stations where id = ${stationId}) as exists`),
+  );
+  return rows[0]?.exists === true;
+}
