@@ -37,6 +37,9 @@ const statsBody = z.object({
     .string()
     .nullable()
     .meta({ description: 'Set while inserts fail and are being retried' }),
+  rate_history: z
+    .array(z.object({ t: z.string(), rows_per_second: z.number() }))
+    .meta({ description: 'Inserted rows per second in 10 s steps over the last 15 minutes' }),
   lag: z.object({
     total: z.number(),
     updated_at: z.string().nullable(),

@@ -14,16 +14,18 @@ export class ConsumerStats {
   lag: { partition: number; committed: string; high: string; lag: number }[] = [];
   lagUpdatedAt: Date | null = null;
 
-  /** Inserted rows per second over a sliding window of one-second slots. */
+  /** Inserted rows per one-second slot, kept for the last 15 minutes (dashboard chart). */
   private readonly window = new Map<number, number>();
   private static readonly WINDOW_S = 10;
+  private static readonly HISTORY_S = 15 * 60;
+  private static readonly HISTORY_STEP_S = 10;
 
   recordInserted(rows: number, now = Date.now()) {
     this.inserted += rows;
     const slot = Math.floor(now / 1000);
     this.window.set(slot, (this.window.get(slot) ?? 0) + rows);
     for (const key of this.window.keys()) {
-      if (key <= slot - ConsumerStats.WINDOW_S) this.window.delete(key);
+      if (key <= slot - ConsumerStats.HISTORY_S) this.window.delete(key);
     }
   }
 
@@ -35,6 +37,19 @@ export class ConsumerStats {
       if (slot < current && slot >= current - ConsumerStats.WINDOW_S) total += rows;
     }
     return total / ConsumerStats.WINDOW_S;
+  }
+
+  /** Rows per second in 10-second steps over the last 15 minutes, oldest first, zeros included. */
+  rateHistory(now = Date.now()) {
+    const step = ConsumerStats.HISTORY_STEP_S;
+    const end = Math.floor(now / 1000 / step) * step;
+    const points: { t: string; rows_per_second: number }[] = [];
+    for (let start = end - ConsumerStats.HISTORY_S; start < end; start += step) {
+      let rows = 0;
+      for (let s = start; s < start + step; s++) rows += this.window.get(s) ?? 0;
+      points.push({ t: new Date(start * 1000).toISOString(), rows_per_second: rows / step });
+    }
+    return points;
   }
 
   toJSON() {
@@ -50,6 +65,7 @@ export class ConsumerStats {
       rows_per_second: Math.round(this.rowsPerSecond() * 10) / 10,
       database_retries: this.databaseRetries,
       database_error: this.databaseError,
+      rate_history: this.rateHistory(),
       lag: {
         total: this.lag.reduce((sum, p) => sum + p.lag, 0),
         updated_at: this.lagUpdatedAt?.toISOString() ?? null,

@@ -1,18 +1,170 @@
+import {
+  backfillOptionsSchema,
+  backfillResultSchema,
+  generatorStatusSchema,
+  simulatedStationSchema,
+  startOptionsSchema,
+  startResultSchema,
+  stationsQuerySchema,
+  stopResultSchema,
+} from '@weather/core/generator';
 import type { Logger } from '@weather/core/logger';
-import { createServer } from '@weather/server';
+import { createServer, errorBody } from '@weather/server';
+import { z } from 'zod';
+import { BackfillRunningError, Generator } from './generator';
+import type { StationProfile } from './model/stations';
+
+/** The model's profile in the API's casing (snake_case, as every JSON body here). */
+const toSimulatedStation = ({ climate, ...identity }: StationProfile) => ({
+  ...identity,
+  climate: {
+    kind: climate.kind,
+    mean_temperature: climate.meanTemperature,
+    seasonal_amplitude: climate.seasonalAmplitude,
+    diurnal_range: climate.diurnalRange,
+    dew_point_depression: climate.dewPointDepression,
+    mean_wind_speed: climate.meanWindSpeed,
+    prevailing_wind: climate.prevailingWind,
+    showers_per_day: climate.showersPerDay,
+    fronts_per_week: climate.frontsPerWeek,
+    mean_pressure: climate.meanPressure,
+  },
+});
 
 export interface AppDeps {
   logger: Logger;
+  /** Default collector for runs and backfills that do not name one. */
+  collectorUrl: string;
+  maxInFlight?: number;
+  stopGraceMs?: number;
+  /** Pass one to share it with the process (shutdown); otherwise the app makes its own. */
+  generator?: Generator;
 }
 
 export const serviceInfo = {
   name: 'generator',
   title: 'Weather station simulator',
-  description: 'Simulates weather stations that send readings through the collector.',
+  description:
+    'Simulates weather stations that send plausible readings through the collector like any ' +
+    'station would — with duplicates, late and out-of-order uploads, clock skew, invalid readings ' +
+    'and bursts on demand — and backfills history. Every injected fault is counted in /status.',
   version: '0.1.0',
 };
 
-/** Builds the generator's HTTP app without side effects; `index.ts` listens. */
+/** Builds the generator's HTTP app without side effects; nothing runs until POST /start. */
 export async function createApp(deps: AppDeps) {
-  return createServer({ info: serviceInfo, logger: deps.logger });
+  const generator =
+    deps.generator ??
+    new Generator({
+      logger: deps.logger,
+      collectorUrl: deps.collectorUrl,
+      maxInFlight: deps.maxInFlight,
+      stopGraceMs: deps.stopGraceMs,
+    });
+  const app = await createServer({
+    info: serviceInfo,
+    logger: deps.logger,
+    validationStatus: 400,
+  });
+  // Every option has a default, so a POST without a body means "all defaults".
+  const emptyBodyIsDefaults = (request: { body: unknown }, _reply: unknown, done: () => void) => {
+    request.body ??= {};
+    done();
+  };
+
+  app.post(
+    '/start',
+    {
+      schema: {
+        summary: 'Start simulating stations',
+        description:
+          'Every station takes a reading each `interval` seconds and uploads it through the ' +
+          'collector. All options are optional. **Starting while a run is going restarts it** with ' +
+          'the new options: the running one is stopped first (requests in flight finish), its ' +
+          'counters are replaced, and the answer says `restarted`. Invalid options: 400 with the reason.',
+        tags: ['generator'],
+        body: startOptionsSchema,
+        response: { 202: startResultSchema, 400: errorBody },
+      },
+      preValidation: emptyBodyIsDefaults,
+    },
+    async (request, reply) => reply.code(202).send(await generator.start(request.body)),
+  );
+
+  app.post(
+    '/stop',
+    {
+      schema: {
+        summary: 'Stop the live run and any backfill',
+        description:
+          'Stops taking readings, waits for requests in flight (up to 10 s, then cuts them off), ' +
+          'and discards what stations still buffer. Answers with the final counts.',
+        tags: ['generator'],
+        response: { 200: stopResultSchema },
+      },
+    },
+    async () => generator.stop(),
+  );
+
+  app.get(
+    '/status',
+    {
+      config: { quietLog: true },
+      schema: {
+        summary: 'What the generator sent and how the collector answered',
+        description:
+          'Counts of the live run and of the backfill: sent, accepted, rejected (grouped by the ' +
+          "collector's message), retried, duplicates, unique readings accepted (the rows the " +
+          'database should end up with), and every injected fault.',
+        tags: ['generator'],
+        response: { 200: generatorStatusSchema },
+      },
+    },
+    async () => generator.status(),
+  );
+
+  app.post(
+    '/backfill',
+    {
+      schema: {
+        summary: 'Send history for N stations over D days, ending now',
+        description:
+          'Runs in the background as fast as the collector accepts, in batches of up to 1,000; ' +
+          'progress is in GET /status under `backfill`. 409 while another backfill runs. ' +
+          'Independent of the live run.',
+        tags: ['generator'],
+        body: backfillOptionsSchema,
+        response: { 202: backfillResultSchema, 400: errorBody, 409: errorBody },
+      },
+      preValidation: emptyBodyIsDefaults,
+    },
+    async (request, reply) => {
+      try {
+        const backfill = generator.startBackfill(request.body);
+        return reply.code(202).send({ status: 'started' as const, backfill });
+      } catch (error) {
+        if (!(error instanceof BackfillRunningError)) throw error;
+        return reply.code(409).send({ error: 'backfill_running', message: error.message });
+      }
+    },
+  );
+
+  app.get(
+    '/stations',
+    {
+      schema: {
+        summary: 'The simulated stations: identity, place and climate',
+        description:
+          'Without parameters, the stations of the current (or last) run; with `count` and `seed`, ' +
+          'the stations such a run would simulate.',
+        tags: ['generator'],
+        querystring: stationsQuerySchema,
+        response: { 200: z.array(simulatedStationSchema) },
+      },
+    },
+    async (request) =>
+      generator.stations(request.query.count, request.query.seed).map(toSimulatedStation),
+  );
+
+  return Object.assign(app, { generator });
 }

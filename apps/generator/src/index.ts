@@ -5,7 +5,13 @@ import { loadEnv } from './env';
 
 const env = loadEnv();
 const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL });
-const app = await createApp({ logger });
+const app = await createApp({
+  logger,
+  collectorUrl: env.COLLECTOR_URL,
+  maxInFlight: env.GENERATOR_MAX_IN_FLIGHT,
+  // Stopping must fit inside the shutdown budget, with room for the HTTP close.
+  stopGraceMs: Math.max(100, Math.min(10_000, env.SHUTDOWN_TIMEOUT_MS - 2000)),
+});
 
 await runService({
   logger,
@@ -13,5 +19,8 @@ await runService({
   start: async () => {
     await app.listen({ host: env.HOST, port: env.GENERATOR_PORT });
   },
-  shutdown: [{ name: 'http', run: () => app.close() }],
+  shutdown: [
+    { name: 'http', run: () => app.close() },
+    { name: 'generator', run: () => app.generator.stop() },
+  ],
 });

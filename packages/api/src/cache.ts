@@ -57,6 +57,12 @@ export class QueryCache {
     }
   }
 
+  /** Rejects when Redis does not answer (health). */
+  async ping(): Promise<void> {
+    if (!this.redis) throw new Error('no Redis configured');
+    await this.redis.ping();
+  }
+
   /** The versioned key, or null when Redis cannot be asked (then nothing is cached). */
   private async keyFor(scope: CacheScope): Promise<string | null> {
     if (!this.redis) return null;

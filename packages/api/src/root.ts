@@ -1,3 +1,5 @@
+import { generatorRouter } from './router/generator';
+import { pipelineRouter } from './router/pipeline';
 import { stationsRouter } from './router/stations';
 import { weatherRouter } from './router/weather';
 import { createCallerFactory, router } from './trpc';
@@ -5,6 +7,8 @@ import { createCallerFactory, router } from './trpc';
 export const appRouter = router({
   weather: weatherRouter,
   stations: stationsRouter,
+  pipeline: pipelineRouter,
+  generator: generatorRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,7 +10,9 @@ export interface ApiContext {
   /** Headers of the HTTP response, when the call came over HTTP (REST or tRPC). */
   resHeaders?: { set(name: string, value: string): void };
   logger?: Logger;
-  /** Where the station simulator listens (dashboard controls). */
+  /** Where the other parts listen, for health and controls on the dashboard. */
+  collectorUrl?: string;
+  consumerUrl?: string;
   generatorUrl?: string;
 }
 

@@ -7,6 +7,7 @@ export {
   type PrecipitationStats,
 } from './queries/aggregate';
 export { insertReadings, type StoredReading } from './queries/insert-readings';
+export { approximateReadingCount, pingDatabase } from './queries/pipeline';
 export {
   InvalidCursorError,
   type ListReadingsParams,
@@ -14,6 +15,7 @@ export {
   type ReadingRow,
 } from './queries/readings';
 export { refreshAggregates } from './queries/refresh-aggregates';
+export { listSparklines, type Sparkline } from './queries/sparklines';
 export {
   latestReadings,
   listStations,

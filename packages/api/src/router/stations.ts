@@ -1,4 +1,4 @@
-import { latestReadings, listStations } from '@weather/db';
+import { latestReadings, listSparklines, listStations } from '@weather/db';
 import { z } from 'zod';
 import { readingRow, stationParam, stationSummary } from '../schemas';
 import { markCache, publicProcedure, router } from '../trpc';
@@ -19,6 +19,25 @@ export const stationsRouter = router({
       const { value, status } = await ctx.cache.get(
         { op: 'stations', params: null, ttlSeconds: 60 },
         () => listStations(ctx.db),
+      );
+      markCache(ctx, status);
+      return value;
+    }),
+
+  /** Each station's last hour of temperature, for the stations table (cached like the list). */
+  sparklines: publicProcedure
+    .output(
+      z.array(
+        z.object({
+          station_id: z.string(),
+          points: z.array(z.object({ t: z.string(), temperature: z.number().nullable() })),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) => {
+      const { value, status } = await ctx.cache.get(
+        { op: 'sparklines', params: null, ttlSeconds: 60 },
+        () => listSparklines(ctx.db),
       );
       markCache(ctx, status);
       return value;

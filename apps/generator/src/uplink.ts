@@ -1,0 +1,334 @@
+import type { Logger } from '@weather/core/logger';
+import { childTrace, formatTraceparent, withTrace } from '@weather/core/trace';
+import type { Counters } from './counters';
+import type { KeyLedger } from './ledger';
+import type { Rng } from './model/prng';
+
+/** One record a station sends, with what the generator needs to account for it. */
+export interface Outgoing {
+  record: Record<string, unknown>;
+  /** A deliberate copy of an earlier reading. */
+  duplicate: boolean;
+  /** Meant to pass validation (not an injected invalid reading). */
+  valid: boolean;
+  /** The reading's timestamp in ms (valid records only). */
+  timestampMs?: number;
+  sentOnce?: boolean;
+}
+
+export type PostOutcome =
+  /** The collector answered for every record: those listed in `rejected` were refused. */
+  | { kind: 'answered'; status: number; rejected: Map<number, string[]>; wholeRequest: boolean }
+  /** 503/429: nothing was accepted; try again after `retryAfterMs`. */
+  | { kind: 'unavailable'; status: number; retryAfterMs: number; message: string }
+  /** No usable answer. `maybeDelivered`: the request may have reached the collector. */
+  | { kind: 'failed'; message: string; maybeDelivered: boolean }
+  | { kind: 'aborted' };
+
+/** Accepts `http://host:8001`, `…/weather-data` and `…/weather-data/batch` (the seed's style). */
+export const collectorBase = (url: string) =>
+  url.replace(/\/+$/, '').replace(/\/weather-data(\/batch)?$/, '');
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+function retryAfterMs(header: string | null): number {
+  if (!header) return 1000;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(100, Number.isFinite(ms) ? ms : 1000));
+}
+
+type Issue = { path?: unknown; message?: unknown };
+const describe = (errors: unknown): string[] =>
+  Array.isArray(errors)
+    ? errors.map(
+        (e: Issue) => `${String(e.path ?? '(reading)')}: ${String(e.message ?? 'invalid')}`,
+      )
+    : [];
+
+/** POSTs records to the collector (one reading, or a batch) and classifies the answer. */
+export async function postRecords(
+  baseUrl: string,
+  records: readonly Record<string, unknown>[],
+  single: boolean,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<PostOutcome> {
+  const url = `${baseUrl}/weather-data${single ? '' : '/batch'}`;
+  let res: Response;
+  let body: unknown;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(single ? records[0] : { records }),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+    });
+    const text = await res.text();
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  } catch (error) {
+    if (signal.aborted) return { kind: 'aborted' };
+    const err = error as Error & { cause?: { code?: string; message?: string } };
+    const code = err.cause?.code;
+    // Refused or unresolvable: the request never reached the collector.
+    const unreached = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    return {
+      kind: 'failed',
+      message: `${url}: ${err.cause?.message ?? err.message}`,
+      maybeDelivered: !unreached,
+    };
+  }
+
+  const payload = (body ?? {}) as {
+    error?: unknown;
+    message?: unknown;
+    details?: unknown;
+    failures?: unknown;
+  };
+  if (res.status === 503 || res.status === 429) {
+    return {
+      kind: 'unavailable',
+      status: res.status,
+      retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+      message: `HTTP ${res.status} from ${url}: ${String(payload.message ?? res.statusText)}`,
+    };
+  }
+  if (res.status >= 500) {
+    return {
+      kind: 'failed',
+      message: `HTTP ${res.status} from ${url}: ${String(payload.message ?? res.statusText)}`,
+      maybeDelivered: true,
+    };
+  }
+  const rejected = new Map<number, string[]>();
+  if (!single && Array.isArray(payload.failures) && (res.ok || res.status === 422)) {
+    for (const failure of payload.failures as { index?: unknown; errors?: unknown }[]) {
+      if (typeof failure.index === 'number') rejected.set(failure.index, describe(failure.errors));
+    }
+    return { kind: 'answered', status: res.status, rejected, wholeRequest: false };
+  }
+  if (res.ok) return { kind: 'answered', status: res.status, rejected, wholeRequest: false };
+  // A 4xx for the request as a whole: every record refused for the same reason(s).
+  const reasons =
+    single && res.status === 422 && Array.isArray(payload.details)
+      ? describe(payload.details)
+      : [
+          `HTTP ${res.status} ${String(payload.error ?? '')}: ${String(payload.message ?? res.statusText)}`,
+        ];
+  records.forEach((_, index) => {
+    rejected.set(index, reasons);
+  });
+  return {
+    kind: 'answered',
+    status: res.status,
+    rejected,
+    wholeRequest: !(single && res.status === 422),
+  };
+}
+
+/** Caps requests in flight across all stations of a run. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Resolves false when `signal` fires first. */
+  acquire(signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
+    if (this.active < this.capacity) {
+      this.active++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const grant = () => {
+        signal.removeEventListener('abort', cancel);
+        this.active++;
+        resolve(true);
+      };
+      const cancel = () => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      };
+      this.waiting.push(grant);
+      signal.addEventListener('abort', cancel, { once: true });
+    });
+  }
+
+  release() {
+    this.active--;
+    this.waiting.shift()?.();
+  }
+}
+
+/** Waits `ms`; resolves false when `signal` fires first. */
+export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', cancel);
+      resolve(true);
+    }, ms);
+    const cancel = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', cancel, { once: true });
+  });
+}
+
+export type DeliveryResult =
+  /** The collector answered; `wholeRequest`: it refused the request itself (wrong URL, 413, …). */
+  | { kind: 'answered'; wholeRequest: boolean; lastReason?: string }
+  /** Stopped or gave up before an answer; the records are counted as discarded or unknown. */
+  | { kind: 'unsent' };
+
+export interface UplinkDeps {
+  collectorUrl: string;
+  counters: Counters;
+  ledger: KeyLedger;
+  limiter: Limiter;
+  /** Fires at stop: no new attempts, waits end. */
+  stop: AbortSignal;
+  /** Fires when requests in flight must be cut off. */
+  abort: AbortSignal;
+  rng: Rng;
+  logger: Logger;
+  /** Attempts before giving up (a live station never gives up). */
+  maxAttempts?: number;
+}
+
+const BACKOFF_START_MS = 250;
+const BACKOFF_MAX_MS = 30_000;
+
+/**
+ * Sends records as a station does: on 503 it waits for Retry-After, on a network error it backs
+ * off exponentially (with jitter), and it keeps the records until the collector answers. Every
+ * outcome is counted, and each acknowledged key is checked against the ledger.
+ */
+export class Uplink {
+  private readonly baseUrl: string;
+  /** Set while uploads fail, so the log says so once per outage rather than per request. */
+  private failing = false;
+
+  constructor(private readonly deps: UplinkDeps) {
+    this.baseUrl = collectorBase(deps.collectorUrl);
+  }
+
+  async deliver(items: readonly Outgoing[], single: boolean): Promise<DeliveryResult> {
+    const { counters, limiter, stop, abort, rng } = this.deps;
+    const maxAttempts = this.deps.maxAttempts ?? Number.POSITIVE_INFINITY;
+    const n = items.length;
+    // Each upload is a trace of its own, as a real station's request would be; the collector
+    // and the consumer log under it.
+    const trace = childTrace();
+    const headers = { traceparent: formatTraceparent(trace) };
+    let maybeDelivered = false;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (stop.aborted || !(await limiter.acquire(stop))) break;
+      counters.sent += n;
+      counters.requests.total++;
+      if (attempt > 0) counters.retried += n;
+      for (const item of items) {
+        if (item.sentOnce) continue;
+        item.sentOnce = true;
+        if (item.duplicate) counters.duplicatesSent++;
+      }
+      counters.inFlight += n;
+      let outcome: PostOutcome;
+      try {
+        outcome = await postRecords(
+          this.baseUrl,
+          items.map((i) => i.record),
+          single,
+          abort,
+          headers,
+        );
+      } finally {
+        counters.inFlight -= n;
+        limiter.release();
+      }
+
+      if (outcome.kind === 'answered') {
+        if (this.failing) {
+          this.failing = false;
+          withTrace(trace, () =>
+            this.deps.logger.info({ collector: this.baseUrl }, 'collector answering again'),
+          );
+        }
+        this.account(items, outcome);
+        const reason = outcome.wholeRequest ? outcome.rejected.get(0)?.[0] : undefined;
+        return { kind: 'answered', wholeRequest: outcome.wholeRequest, lastReason: reason };
+      }
+      if (outcome.kind === 'aborted') {
+        counters.unknownOutcome += n;
+        return { kind: 'unsent' };
+      }
+      counters.lastError = outcome.message;
+      if (!this.failing) {
+        this.failing = true;
+        withTrace(trace, () =>
+          this.deps.logger.warn(
+            { collector: this.baseUrl, error: outcome.message },
+            'collector not taking uploads; stations keep their readings and retry',
+          ),
+        );
+      }
+      let waitMs: number;
+      if (outcome.kind === 'unavailable') {
+        counters.requests.unavailable++;
+        waitMs = outcome.retryAfterMs;
+        maybeDelivered = false;
+      } else {
+        counters.requests.failed++;
+        waitMs = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** attempt) * (0.5 + rng.next() / 2);
+        maybeDelivered = outcome.maybeDelivered;
+      }
+      withTrace(trace, () =>
+        this.deps.logger.debug(
+          { attempt, waitMs, records: n, error: outcome.message },
+          'upload failed; retrying',
+        ),
+      );
+      if (attempt + 1 < maxAttempts && !(await pause(waitMs, stop))) break;
+    }
+    // Never answered: if the last attempt may have reached the collector, its fate is unknown.
+    if (maybeDelivered) counters.unknownOutcome += n;
+    else counters.discarded += n;
+    return { kind: 'unsent' };
+  }
+
+  private account(items: readonly Outgoing[], outcome: Extract<PostOutcome, { kind: 'answered' }>) {
+    const { counters, ledger } = this.deps;
+    if (outcome.status < 300) counters.requests.accepted++;
+    else counters.requests.rejected++;
+    let accepted = 0;
+    items.forEach((item, index) => {
+      const reasons = outcome.rejected.get(index);
+      if (reasons) {
+        counters.reject(reasons);
+        return;
+      }
+      accepted++;
+      const stationId = item.record.station_id;
+      const timestamp = Date.parse(String(item.record.timestamp));
+      if (
+        typeof stationId === 'string' &&
+        Number.isFinite(timestamp) &&
+        !ledger.accept(stationId, timestamp)
+      ) {
+        counters.duplicatesAccepted++;
+      } else {
+        counters.uniqueAccepted++;
+      }
+    });
+    counters.accepted += accepted;
+    counters.rate.add(accepted);
+  }
+}

@@ -1,0 +1,80 @@
+import { TRPCError } from '@trpc/server';
+import { defaults } from '@weather/core/env';
+import {
+  backfillOptionsSchema,
+  backfillResultSchema,
+  GeneratorHttpError,
+  GeneratorUnreachableError,
+  generatorClient,
+  generatorStatusSchema,
+  simulatedStationSchema,
+  startOptionsSchema,
+  startResultSchema,
+  stationsQuerySchema,
+  stopResultSchema,
+} from '@weather/core/generator';
+import { z } from 'zod';
+import { type ApiContext, publicProcedure, router } from '../trpc';
+
+const client = (ctx: ApiContext) => generatorClient(ctx.generatorUrl ?? defaults.GENERATOR_URL);
+
+const CODES: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  409: 'CONFLICT',
+};
+
+/** Calls the generator; its refusals keep their meaning, an outage is SERVICE_UNAVAILABLE. */
+async function forward<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GeneratorHttpError) {
+      throw new TRPCError({
+        code: CODES[error.status] ?? 'BAD_GATEWAY',
+        message: error.message,
+        cause: error,
+      });
+    }
+    if (error instanceof GeneratorUnreachableError) {
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error });
+    }
+    if (error instanceof z.ZodError) {
+      throw new TRPCError({
+        code: 'BAD_GATEWAY',
+        message: 'The generator answered in an unexpected shape; are the versions in step?',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Generator controls for the dashboard: the station simulator's HTTP API, typed. */
+export const generatorRouter = router({
+  status: publicProcedure
+    .output(generatorStatusSchema)
+    .query(({ ctx }) => forward(() => client(ctx).status())),
+
+  /** Starting while a run is going restarts it with the new options. */
+  start: publicProcedure
+    .input(startOptionsSchema.prefault({}))
+    .output(startResultSchema)
+    .mutation(({ ctx, input }) => forward(() => client(ctx).start(input))),
+
+  /** Stops the live run and any backfill; answers with the final counts. */
+  stop: publicProcedure
+    .output(stopResultSchema)
+    .mutation(({ ctx }) => forward(() => client(ctx).stop())),
+
+  /** The simulated stations (names, places, climates), for labelling SIM-… stations. */
+  stations: publicProcedure
+    .input(stationsQuerySchema.prefault({}))
+    .output(z.array(simulatedStationSchema))
+    .query(({ ctx, input }) => forward(() => client(ctx).stations(input))),
+
+  /** CONFLICT while another backfill runs. */
+  backfill: publicProcedure
+    .input(backfillOptionsSchema.prefault({}))
+    .output(backfillResultSchema)
+    .mutation(({ ctx, input }) => forward(() => client(ctx).backfill(input))),
+});

@@ -1,0 +1,145 @@
+import { approximateReadingCount, pingDatabase } from '@weather/db';
+import { z } from 'zod';
+import { publicProcedure, router } from '../trpc';
+
+const TIMEOUT_MS = 2000;
+
+const serviceHealth = z.object({
+  name: z.enum(['collector', 'consumer', 'generator', 'kafka', 'database', 'redis']),
+  status: z.enum(['up', 'degraded', 'down']),
+  detail: z.string(),
+});
+type ServiceHealth = z.infer<typeof serviceHealth>;
+
+const consumerStats = z.object({
+  received: z.number(),
+  inserted: z.number(),
+  duplicates_dropped_memory: z.number(),
+  duplicates_dropped_database: z.number(),
+  dead_lettered: z.number(),
+  rows_per_second: z.number(),
+  database_error: z.string().nullable(),
+  lag: z.object({ total: z.number() }),
+  rate_history: z.array(z.object({ t: z.string(), rows_per_second: z.number() })),
+});
+
+async function getJson(
+  url: string,
+): Promise<{ status: number; body: unknown } | { error: string }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  } catch (error) {
+    return {
+      error:
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${TIMEOUT_MS} ms`
+          : 'unreachable',
+    };
+  }
+}
+
+/** A service's /ready: up when ready, degraded when it answers but a dependency is down. */
+async function readiness(name: 'collector' | 'consumer', url: string | undefined) {
+  if (!url)
+    return {
+      health: { name, status: 'down', detail: 'address not configured' } as ServiceHealth,
+      kafka: undefined,
+    };
+  const res = await getJson(`${url}/ready`);
+  if ('error' in res)
+    return {
+      health: { name, status: 'down', detail: res.error } as ServiceHealth,
+      kafka: undefined,
+    };
+  const checks = (res.body as { checks?: Record<string, string> } | null)?.checks ?? {};
+  const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
+  const health: ServiceHealth =
+    res.status === 200
+      ? { name, status: 'up', detail: 'ready' }
+      : {
+          name,
+          status: 'degraded',
+          detail: failing.map(([k, v]) => `${k}: ${v}`).join('; ') || `HTTP ${res.status}`,
+        };
+  return { health, kafka: checks.kafka };
+}
+
+async function probe(
+  name: ServiceHealth['name'],
+  check: () => Promise<unknown>,
+): Promise<ServiceHealth> {
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS),
+      ),
+    ]);
+    return { name, status: 'up', detail: 'answering' };
+  } catch (error) {
+    return { name, status: 'down', detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export const pipelineRouter = router({
+  /** Health of every part and the consumer's figures, for the dashboard's overview. */
+  status: publicProcedure
+    .output(
+      z.object({
+        checked_at: z.string(),
+        services: z.array(serviceHealth),
+        consumer: consumerStats.nullable(),
+        stored: z.object({ count: z.number(), exact: z.boolean() }).nullable(),
+      }),
+    )
+    .query(async ({ ctx }) => {
+      const [collector, consumer, generator, database, redis, stats, stored] = await Promise.all([
+        readiness('collector', ctx.collectorUrl),
+        readiness('consumer', ctx.consumerUrl),
+        ctx.generatorUrl
+          ? getJson(`${ctx.generatorUrl}/health`).then(
+              (r): ServiceHealth =>
+                'error' in r
+                  ? { name: 'generator', status: 'down', detail: r.error }
+                  : {
+                      name: 'generator',
+                      status: r.status === 200 ? 'up' : 'degraded',
+                      detail: r.status === 200 ? 'answering' : `HTTP ${r.status}`,
+                    },
+            )
+          : Promise.resolve<ServiceHealth>({
+              name: 'generator',
+              status: 'down',
+              detail: 'address not configured',
+            }),
+        probe('database', () => pingDatabase(ctx.db)),
+        probe('redis', () => ctx.cache.ping()),
+        ctx.consumerUrl
+          ? getJson(`${ctx.consumerUrl}/stats`)
+          : Promise.resolve({ error: 'not configured' }),
+        approximateReadingCount(ctx.db).catch(() => null),
+      ]);
+      // Kafka is seen through the services that use it.
+      const kafkaVerdicts = [collector.kafka, consumer.kafka].filter(
+        (v): v is string => v !== undefined,
+      );
+      const kafka: ServiceHealth =
+        kafkaVerdicts.length === 0
+          ? { name: 'kafka', status: 'down', detail: 'no service could check it' }
+          : kafkaVerdicts.every((v) => v === 'ok')
+            ? { name: 'kafka', status: 'up', detail: 'reachable from collector and consumer' }
+            : {
+                name: 'kafka',
+                status: 'down',
+                detail: kafkaVerdicts.find((v) => v !== 'ok') ?? 'unreachable',
+              };
+      const parsedStats = 'error' in stats ? null : consumerStats.safeParse(stats.body);
+      return {
+        checked_at: new Date().toISOString(),
+        services: [collector.health, consumer.health, kafka, database, redis, generator],
+        consumer: parsedStats?.success ? parsedStats.data : null,
+        stored,
+      };
+    }),
+});
