@@ -1,6 +1,8 @@
 // @ts-check
 // `npm test`: the same set-up as `npm start` (against a separate test database), then every test
-// suite against the real services, then the compose file's validation. Stops what it started.
+// suite against the real services, the end-to-end tests in headless Chromium, and the compose
+// file's validation. Stops what it started.
+import { ensureChromium } from './lib/chromium.mjs';
 import { prepare, run } from './lib/session.mjs';
 
 let code = 0;
@@ -14,6 +16,13 @@ process.once('SIGTERM', onSignal);
 
 try {
   run('npx', ['turbo', 'run', 'test', '--concurrency=2', '--continue'], env, 'tests');
+  const chromium = ensureChromium();
+  run(
+    'npx',
+    ['turbo', 'run', 'test:e2e', '--concurrency=1'],
+    { ...env, CHROMIUM_PATH: chromium },
+    'browser tests',
+  );
   run('npx', ['dclint', 'docker-compose.yml'], env, 'compose file validation');
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);

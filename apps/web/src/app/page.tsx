@@ -1,11 +1,21 @@
-export default function OverviewPage() {
+import { GeneratorPanel } from '@/components/overview/generator-panel';
+import { Overview } from '@/components/overview/overview';
+import { getQueryClient, HydrateClient, trpc } from '@/trpc/server';
+
+export const dynamic = 'force-dynamic';
+
+export default async function OverviewPage() {
+  const queryClient = getQueryClient();
+  // Awaited, so the first HTML carries the data and the browser's first render matches it.
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.pipeline.status.queryOptions()),
+    queryClient.prefetchQuery(trpc.stations.list.queryOptions()),
+  ]);
   return (
     <main>
-      <h1>Weather pipeline</h1>
-      <p>
-        Stations push readings to the collector; the consumer stores them. The dashboard arrives
-        with the query API.
-      </p>
+      <HydrateClient>
+        <Overview generator={<GeneratorPanel />} />
+      </HydrateClient>
     </main>
   );
 }

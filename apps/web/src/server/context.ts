@@ -50,5 +50,14 @@ export function services(): Services {
 /** The tRPC context of one request; `resHeaders` receives `x-cache`. */
 export function createContext(resHeaders?: ApiContext['resHeaders']): ApiContext {
   const { database, cache, logger } = services();
-  return { db: database.db, cache, logger, resHeaders };
+  const env = webEnv();
+  return {
+    db: database.db,
+    cache,
+    logger,
+    resHeaders,
+    collectorUrl: env.COLLECTOR_URL,
+    consumerUrl: env.CONSUMER_URL,
+    generatorUrl: env.GENERATOR_URL,
+  };
 }

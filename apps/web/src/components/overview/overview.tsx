@@ -1,0 +1,91 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTRPC } from '@/trpc/react';
+import { HealthPanel } from './health-panel';
+import { PipelinePanel } from './pipeline-panel';
+import { StationsTable } from './stations-table';
+
+const LIVE_MS = 5000;
+
+/** The overview: health, pipeline figures, generator controls and the live stations table. */
+export function Overview({ generator }: { generator?: ReactNode }) {
+  const trpc = useTRPC();
+  const status = useQuery(
+    trpc.pipeline.status.queryOptions(undefined, { refetchInterval: LIVE_MS }),
+  );
+  const stations = useQuery(
+    trpc.stations.list.queryOptions(undefined, { refetchInterval: LIVE_MS }),
+  );
+  const sparklines = useQuery(
+    trpc.stations.sparklines.queryOptions(undefined, { refetchInterval: 10_000 }),
+  );
+  const now = status.dataUpdatedAt || Date.now();
+
+  return (
+    <div className="overview">
+      {status.data ? (
+        <>
+          <HealthPanel services={status.data.services} />
+          <PipelinePanel consumer={status.data.consumer} stored={status.data.stored} />
+        </>
+      ) : status.error ? (
+        <ErrorPanel title="Health" message={status.error.message} />
+      ) : (
+        <div className="panel skeleton" style={{ height: 320 }} aria-busy="true" />
+      )}
+      {generator}
+      {stations.data ? (
+        stations.data.length === 0 ? (
+          <EmptyStations now={now} />
+        ) : (
+          <StationsTable
+            stations={stations.data}
+            sparklines={
+              new Map(
+                (sparklines.data ?? []).map((l) => [
+                  l.station_id,
+                  l.points.map((p) => p.temperature),
+                ]),
+              )
+            }
+            now={now}
+          />
+        )
+      ) : stations.error ? (
+        <ErrorPanel
+          title="Stations"
+          message={`Could not load stations: ${stations.error.message}`}
+        />
+      ) : (
+        <div className="panel skeleton" style={{ height: 240 }} aria-busy="true" />
+      )}
+    </div>
+  );
+}
+
+function ErrorPanel({ title, message }: { title: string; message: string }) {
+  return (
+    <section className="panel panel-error" role="alert">
+      <h2>{title}</h2>
+      <p>{message}</p>
+    </section>
+  );
+}
+
+function EmptyStations({ now }: { now: number }) {
+  return (
+    <section className="panel empty" data-testid="empty-state" aria-labelledby="empty-title">
+      <h2 id="empty-title">No stations yet</h2>
+      <p>
+        Nothing has reported so far. Start the simulator with the <strong>Generator</strong>{' '}
+        controls above, or send a reading from a station of your own:
+      </p>
+      <pre>
+        {`curl -X POST localhost:8001/weather-data -H 'content-type: application/json' \\
+  -d '{"station_id":"ST-001","timestamp":"${new Date(now).toISOString().slice(0, 19)}Z","temperature":12.5}'`}
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,168 @@
+'use client';
+
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { formatValue } from '@/lib/chart-data';
+import { isStale, relativeTime } from '@/lib/format';
+import { Sparkline } from './sparkline';
+
+type Latest = {
+  temperature: number | null;
+  humidity: number | null;
+  wind_speed: number | null;
+  wind_direction: number | null;
+  pressure: number | null;
+} | null;
+
+export interface StationRow {
+  station_id: string;
+  name: string | null;
+  last_seen: string;
+  latest: Latest;
+}
+
+type SortKey = 'station' | 'last_seen' | 'temperature' | 'humidity' | 'wind_speed' | 'pressure';
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'station', label: 'Station' },
+  { key: 'last_seen', label: 'Last seen' },
+  { key: 'temperature', label: 'Temperature' },
+  { key: 'humidity', label: 'Humidity' },
+  { key: 'wind_speed', label: 'Wind' },
+  { key: 'pressure', label: 'Pressure' },
+];
+
+function sortValue(row: StationRow, key: SortKey): string | number {
+  if (key === 'station') return row.station_id;
+  if (key === 'last_seen') return row.last_seen;
+  return row.latest?.[key] ?? Number.NEGATIVE_INFINITY;
+}
+
+/** Every station with its newest values; sortable, filterable; stale stations marked. */
+export function StationsTable({
+  stations,
+  sparklines,
+  now,
+}: {
+  stations: StationRow[];
+  sparklines: Map<string, (number | null)[]>;
+  now: number;
+}) {
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'station', dir: 1 });
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return stations
+      .filter(
+        (s) =>
+          !needle ||
+          s.station_id.toLowerCase().includes(needle) ||
+          (s.name ?? '').toLowerCase().includes(needle),
+      )
+      .sort((a, b) => {
+        const x = sortValue(a, sort.key);
+        const y = sortValue(b, sort.key);
+        return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
+      });
+  }, [stations, filter, sort]);
+
+  return (
+    <section className="panel" aria-labelledby="stations-title">
+      <div className="panel-head">
+        <h2 id="stations-title">Stations</h2>
+        <label className="filter">
+          <span className="visually-hidden">Filter stations</span>
+          <input
+            type="search"
+            placeholder="Filter by id or name"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            data-testid="stations-filter"
+          />
+        </label>
+      </div>
+      <div className="table-scroll">
+        <table className="stations-table" data-testid="stations-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th
+                  key={c.key}
+                  aria-sort={
+                    sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'
+                  }
+                >
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setSort((s) => ({
+                        key: c.key,
+                        dir: s.key === c.key ? (s.dir === 1 ? -1 : 1) : 1,
+                      }))
+                    }
+                  >
+                    {c.label}
+                    <span aria-hidden="true">
+                      {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+                    </span>
+                  </button>
+                </th>
+              ))}
+              <th>Last hour</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((s) => {
+              const stale = isStale(s.last_seen, now);
+              return (
+                <tr
+                  key={s.station_id}
+                  data-testid="station-row"
+                  className={stale ? 'row-stale' : undefined}
+                >
+                  <td>
+                    <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>
+                      {s.name ?? s.station_id}
+                    </Link>
+                    {s.name && <span className="muted"> {s.station_id}</span>}
+                    {stale && <span className="badge badge-stale">stale</span>}
+                  </td>
+                  <td title={s.last_seen}>{relativeTime(s.last_seen, now)}</td>
+                  <td>
+                    {s.latest?.temperature != null
+                      ? formatValue('temperature', s.latest.temperature)
+                      : '–'}
+                  </td>
+                  <td>
+                    {s.latest?.humidity != null ? formatValue('humidity', s.latest.humidity) : '–'}
+                  </td>
+                  <td>
+                    {s.latest?.wind_speed != null
+                      ? formatValue('wind_speed', s.latest.wind_speed)
+                      : '–'}
+                    {s.latest?.wind_direction != null && (
+                      <span className="muted">
+                        {' '}
+                        {formatValue('wind_direction', s.latest.wind_direction)}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {s.latest?.pressure != null ? formatValue('pressure', s.latest.pressure) : '–'}
+                  </td>
+                  <td>
+                    <Sparkline
+                      values={sparklines.get(s.station_id) ?? []}
+                      label={`Temperature over the last hour of ${s.station_id}`}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="muted empty-filter">No station matches “{filter}”.</p>}
+      </div>
+    </section>
+  );
+}

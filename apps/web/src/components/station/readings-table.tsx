@@ -1,0 +1,133 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { MEASUREMENT_NAMES } from '@weather/core/reading';
+import { useState } from 'react';
+import { formatDateTime, formatNumber, labelOf, unitOf } from '@/lib/chart-data';
+import type { stationQueries } from '@/lib/station-range';
+import { useTRPC } from '@/trpc/react';
+import { errorMessage, retryUnlessClientError } from './query-errors';
+
+export interface ReadingsTableProps {
+  queries: ReturnType<typeof stationQueries>;
+  /** Identifies the selected range; when it changes, paging starts again at the first page. */
+  rangeKey: string;
+  /** Poll interval while the range reaches the present; false for a past range. */
+  refetchInterval: number | false;
+}
+
+/**
+ * The range's raw readings, 50 a page, oldest first. The API's keyset cursor only goes forward,
+ * so "Previous" pops a stack of the cursors that led here. The stack belongs to one range: a new
+ * range starts at its first page (without remounting, so the old rows stay until the new ones
+ * arrive).
+ */
+export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTableProps) {
+  const trpc = useTRPC();
+  const [paging, setPaging] = useState<{ rangeKey: string; cursors: string[] }>({
+    rangeKey,
+    cursors: [],
+  });
+  const cursors = paging.rangeKey === rangeKey ? paging.cursors : [];
+  const setCursors = (next: (stack: string[]) => string[]) =>
+    setPaging({ rangeKey, cursors: next(cursors) });
+  const cursor = cursors.at(-1);
+  const page = useQuery(
+    trpc.weather.readings.queryOptions(queries.readings(cursor), {
+      refetchInterval,
+      placeholderData: keepPreviousData,
+      retry: retryUnlessClientError,
+    }),
+  );
+  const readings = page.data?.readings ?? [];
+  const nextCursor = page.data?.next_cursor ?? null;
+  const pageNumber = cursors.length + 1;
+  const firstRow = cursors.length * queries.readings().limit + 1;
+
+  return (
+    <section className="panel station-readings" aria-labelledby="readings-title">
+      <div className="panel-head">
+        <h2 id="readings-title">Raw readings</h2>
+        <span className="muted station-readings-meta">
+          {readings.length > 0
+            ? `Oldest first · rows ${firstRow.toLocaleString('en-US')}–${(firstRow + readings.length - 1).toLocaleString('en-US')} · page ${pageNumber}`
+            : `Oldest first · page ${pageNumber}`}
+        </span>
+      </div>
+      {page.error ? (
+        <p className="station-error-text" role="alert">
+          Could not load readings: {errorMessage(page.error)}
+        </p>
+      ) : null}
+      <div className="table-scroll">
+        <table className="station-table" data-testid="readings-table" aria-busy={page.isFetching}>
+          <thead>
+            <tr>
+              <th scope="col">
+                Time <span className="station-th-unit">UTC</span>
+              </th>
+              {MEASUREMENT_NAMES.map((name) => (
+                <th scope="col" key={name}>
+                  {labelOf(name)} <span className="station-th-unit">{unitOf(name)}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {page.isPending ? (
+              <SkeletonRows />
+            ) : readings.length === 0 ? (
+              <tr>
+                <td colSpan={MEASUREMENT_NAMES.length + 1} className="station-table-empty">
+                  No readings in this range.
+                </td>
+              </tr>
+            ) : (
+              readings.map((r) => (
+                <tr key={r.timestamp} data-testid="reading-row">
+                  <td>{formatDateTime(r.timestamp)}</td>
+                  {MEASUREMENT_NAMES.map((name) => (
+                    <td key={name}>{formatNumber(name, r[name])}</td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav className="station-pager" aria-label="Readings pages">
+        <button
+          type="button"
+          className="station-pager-button"
+          data-testid="readings-previous"
+          onClick={() => setCursors((stack) => stack.slice(0, -1))}
+          disabled={cursors.length === 0}
+        >
+          ← Previous
+        </button>
+        <button
+          type="button"
+          className="station-pager-button"
+          data-testid="readings-next"
+          onClick={() => {
+            if (nextCursor) setCursors((stack) => [...stack, nextCursor]);
+          }}
+          disabled={!nextCursor || page.isPlaceholderData}
+        >
+          Next page →
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function SkeletonRows() {
+  return Array.from({ length: 8 }, (_, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity
+    <tr key={i}>
+      <td colSpan={MEASUREMENT_NAMES.length + 1}>
+        <span className="skeleton station-row-skeleton" />
+      </td>
+    </tr>
+  ));
+}
