@@ -37,7 +37,11 @@ export async function prepare({ databaseVar }) {
   ensureDependencies(root);
   const stack = await ensureStack({
     root,
-    databaseUrls: [env.DATABASE_URL],
+    // Both databases, whichever command this is: package tests run on their own
+    // (`npm test -w …` beside `npm run infra`) need the test database too.
+    databaseUrls: [
+      ...new Set([env.DATABASE_URL, env.TEST_DATABASE_URL ?? defaults.TEST_DATABASE_URL]),
+    ],
     redisUrl: env.REDIS_URL ?? defaults.REDIS_URL,
     kafkaBrokers: env.KAFKA_BROKERS ?? defaults.KAFKA_BROKERS,
   });
