@@ -68,7 +68,7 @@ export async function processChunk(
   control: ChunkControl,
 ): Promise<void> {
   const { stats, seen, logger } = deps;
-  const letters: DeadLetter[] = [];
+  const letters: (DeadLetter & { trace: TraceContext | undefined })[] = [];
   const rows: StoredReading[] = [];
   const traces = new Map<
     string,
@@ -81,7 +81,7 @@ export async function processChunk(
     const decoded = decodeMessage(message.value);
     const trace = parseTraceparent(header(message, HEADERS.traceparent));
     if (!decoded.ok) {
-      letters.push({ message, error: decoded.error });
+      letters.push({ message, error: decoded.error, trace });
       continue;
     }
     stats.received += decoded.readings.length;
@@ -105,8 +105,7 @@ export async function processChunk(
 
   if (letters.length > 0) {
     await deps.deadLetter(letters);
-    for (const { message, error } of letters) {
-      const trace = parseTraceparent(header(message, HEADERS.traceparent));
+    for (const { message, error, trace } of letters) {
       const log = () =>
         logger.warn(
           { partition: message.partition, offset: message.offset, error },
