@@ -1,5 +1,5 @@
 import type { Logger } from '@weather/core/logger';
-import { describeIssues, readingSchema } from '@weather/core/reading';
+import { describeIssues, readingParser, readingSchema } from '@weather/core/reading';
 import { createServer, errorBody, type ReadinessCheck } from '@weather/server';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
@@ -26,6 +26,7 @@ export const MAX_BATCH_RECORDS = 1000;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const reading = readingSchema();
+const parseReading = readingParser();
 
 const acceptedBody = z.object({
   status: z.literal('accepted'),
@@ -134,7 +135,7 @@ export async function createApp(deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      const records = toRecords([request.body], new Date(), request.trace);
+      const records = toRecords([request.body], new Date(), request.trace, deps.sink.partitions);
       if (!(await publish(records, 1, request.log))) {
         return reply.code(503).header('retry-after', retryAfter).send(unavailableBody);
       }
@@ -165,7 +166,7 @@ export async function createApp(deps: AppDeps) {
       const valid = [];
       const failures = [];
       for (const [index, record] of records.entries()) {
-        const result = reading.safeParse(record);
+        const result = parseReading(record);
         if (result.success) valid.push(result.data);
         else {
           const stationId = (record as { station_id?: unknown } | null)?.station_id;
@@ -178,7 +179,7 @@ export async function createApp(deps: AppDeps) {
       }
       rejected.inc(failures.length);
       if (valid.length > 0) {
-        const kafkaRecords = toRecords(valid, new Date(), request.trace);
+        const kafkaRecords = toRecords(valid, new Date(), request.trace, deps.sink.partitions);
         if (!(await publish(kafkaRecords, valid.length, request.log))) {
           return reply.code(503).header('retry-after', retryAfter).send(unavailableBody);
         }

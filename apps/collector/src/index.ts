@@ -6,6 +6,7 @@ import {
   ensureTopics,
   kafkaCheck,
   pipelineTopics,
+  topicPartitions,
 } from '@weather/kafka';
 import { runService } from '@weather/server';
 import { createApp, serviceInfo } from './app';
@@ -35,6 +36,7 @@ await runService({
   start: async () => {
     await admin.connect();
     await ensureTopics(admin, pipelineTopics(env.KAFKA_TOPIC, env.KAFKA_TOPIC_PARTITIONS), logger);
+    publisher.partitions = await topicPartitions(admin, env.KAFKA_TOPIC);
     await producer.connect();
     await app.listen({ host: env.HOST, port: env.COLLECTOR_PORT });
   },

@@ -7,6 +7,12 @@ export interface ConsumerOptions {
   topic: string;
   /** Messages handled (and committed) together; bounds the time between heartbeats. */
   chunkSize: number;
+  /**
+   * Partitions handled at once. A station's readings all live on one partition, so concurrent
+   * chunks never hold the same reading; if one fails, kafkajs re-delivers the others' uncommitted
+   * chunks too, which the primary key makes harmless.
+   */
+  concurrency: number;
 }
 
 /** Dead-letter records keep the original key, value and headers, plus the error and origin. */
@@ -44,7 +50,7 @@ export async function runConsumer(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: options.concurrency,
     eachBatch: async (payload: EachBatchPayload) => {
       const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } =
         payload;

@@ -10,6 +10,8 @@ export const envSchema = z.object({
   CONSUMER_GROUP_ID: z.string().min(1).default('weather-consumer'),
   /** Messages inserted and committed together. */
   CONSUMER_CHUNK_SIZE: envVars.positiveInt(2000),
+  /** Partitions processed at once: one decodes while another's insert runs in the database. */
+  CONSUMER_CONCURRENCY: envVars.positiveInt(3),
   /** Reading keys remembered as stored, to drop duplicates before the database. */
   CONSUMER_SEEN_KEYS: envVars.positiveInt(200_000),
   DATABASE_URL: sharedVars.DATABASE_URL,

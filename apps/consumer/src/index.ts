@@ -88,6 +88,7 @@ await runService({
       {
         topic: env.KAFKA_TOPIC,
         chunkSize: env.CONSUMER_CHUNK_SIZE,
+        concurrency: env.CONSUMER_CONCURRENCY,
       },
       {
         store: (rows) => insertReadings(database.db, rows),

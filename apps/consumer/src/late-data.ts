@@ -23,10 +23,11 @@ export class LateDataRefresher {
 
   /** Records the timestamps (ISO) of committed readings; only those outside the window count. */
   note(timestamps: Iterable<string>) {
-    const horizon = this.now() - POLICY_WINDOW_MS + 60 * 60 * 1000;
+    // Normalised ISO UTC strings sort like the instants they name: compare without parsing.
+    const horizon = new Date(this.now() - POLICY_WINDOW_MS + 60 * 60 * 1000).toISOString();
     for (const iso of timestamps) {
+      if (iso >= horizon) continue;
       const t = Date.parse(iso);
-      if (t >= horizon) continue;
       this.pending = this.pending
         ? { start: Math.min(this.pending.start, t), end: Math.max(this.pending.end, t) }
         : { start: t, end: t };

@@ -93,11 +93,14 @@ export async function processChunk(
         continue;
       }
       batchKeys.add(key);
-      rows.push({ ...reading, received_at: receivedAt });
+      // The decoded reading is ours alone: it becomes the row (no copy per reading).
+      const row = reading as StoredReading;
+      row.received_at = receivedAt;
+      rows.push(row);
     }
     if (trace) {
       const entry = traces.get(trace.traceId) ?? { trace, stations: new Set(), readings: 0 };
-      entry.stations.add(decoded.stationId);
+      for (const reading of decoded.readings) entry.stations.add(reading.station_id);
       entry.readings += decoded.readings.length;
       traces.set(trace.traceId, entry);
     }
@@ -129,7 +132,11 @@ export async function processChunk(
 
   for (const { trace, stations, readings } of traces.values()) {
     withTrace(trace, () =>
-      logger.info({ stations: [...stations], readings }, 'stored (or already stored)'),
+      logger.info(
+        // A gateway's request can span thousands of stations; the log names the first few.
+        { stations: [...stations].slice(0, 20), station_count: stations.size, readings },
+        'stored (or already stored)',
+      ),
     );
   }
   logger.debug(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from './kafka-message';
-import { readingSchema } from './reading';
+import { type Reading, readingSchema } from './reading';
 
 const receivedAt = new Date('2026-06-01T12:00:00.000Z');
 const readings = [
@@ -9,15 +9,24 @@ const readings = [
 ].map((r) => readingSchema(() => receivedAt.getTime()).parse(r));
 
 describe('Kafka message codec', () => {
-  it('round-trips the readings of one station', () => {
-    const decoded = decodeMessage(encodeMessage('ST-1', receivedAt, readings));
-    expect(decoded).toEqual({ ok: true, stationId: 'ST-1', receivedAt, readings });
+  it('round-trips the readings of a request, station ids included', () => {
+    const mixed = [...readings, { ...(readings[0] as Reading), station_id: 'ST-2' }];
+    const decoded = decodeMessage(encodeMessage(receivedAt, mixed));
+    expect(decoded).toEqual({ ok: true, receivedAt, readings: mixed });
+    const json = JSON.parse(encodeMessage(receivedAt, mixed).toString());
+    expect(json).toMatchObject({ v: 2, received_at: receivedAt.toISOString() });
   });
 
-  it('stores the station id once, in the envelope', () => {
-    const json = JSON.parse(encodeMessage('ST-1', receivedAt, readings).toString());
-    expect(json).toMatchObject({ v: 1, station_id: 'ST-1', received_at: receivedAt.toISOString() });
-    expect(json.readings[0]).not.toHaveProperty('station_id');
+  it('still decodes version 1 records (one station, its id in the envelope)', () => {
+    const v1 = Buffer.from(
+      JSON.stringify({
+        v: 1,
+        station_id: 'ST-1',
+        received_at: receivedAt.toISOString(),
+        readings: readings.map(({ station_id: _id, ...rest }) => rest),
+      }),
+    );
+    expect(decodeMessage(v1)).toEqual({ ok: true, receivedAt, readings });
   });
 
   it.each([
@@ -27,6 +36,20 @@ describe('Kafka message codec', () => {
       'an unknown version',
       Buffer.from('{"v":99,"station_id":"A","received_at":"2026-06-01T12:00:00Z","readings":[{}]}'),
       /version/,
+    ],
+    [
+      'a version 1 record without its station',
+      Buffer.from(
+        '{"v":1,"received_at":"2026-06-01T12:00:00Z","readings":[{"timestamp":"2026-06-01T11:00:00Z","humidity":40}]}',
+      ),
+      /station_id is required/,
+    ],
+    [
+      'a version 2 reading without a station',
+      Buffer.from(
+        '{"v":2,"received_at":"2026-06-01T12:00:00Z","readings":[{"timestamp":"2026-06-01T11:00:00Z","humidity":40}]}',
+      ),
+      /reading 0: station_id is required/,
     ],
     [
       'an out-of-range reading',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues, type Reading, readingSchema, stationIdSchema } from './reading';
+import { describeIssues, type Reading, readingParser, stationIdSchema } from './reading';
 
 /** Default topic names; the deployed names come from configuration. */
 export const DEFAULT_TOPIC = 'weather.readings';
@@ -15,44 +15,45 @@ export const HEADERS = {
   dlqOffset: 'dlq.original.offset',
 } as const;
 
-export const MESSAGE_VERSION = 1;
+export const MESSAGE_VERSION = 2;
 
 /**
- * One Kafka record: readings of one station (the record key), versioned. Readings omit the
- * station id, which the envelope carries once.
+ * One Kafka record: the readings of one request that belong to one partition (every station in
+ * it hashes to the record's partition, so each station's readings keep their order), versioned.
+ * Version 1 records (one station per record, the station id in the envelope) still decode.
  */
 export interface ReadingsMessage {
   v: typeof MESSAGE_VERSION;
-  station_id: string;
   received_at: string;
-  readings: Omit<Reading, 'station_id'>[];
+  readings: Reading[];
 }
 
-export function encodeMessage(
-  stationId: string,
-  receivedAt: Date,
-  readings: readonly Reading[],
-): Buffer {
+export function encodeMessage(receivedAt: Date, readings: readonly Reading[]): Buffer {
   const message: ReadingsMessage = {
     v: MESSAGE_VERSION,
-    station_id: stationId,
     received_at: receivedAt.toISOString(),
-    readings: readings.map(({ station_id: _ignored, ...rest }) => rest),
+    readings: readings as Reading[],
   };
   return Buffer.from(JSON.stringify(message));
 }
 
 const envelopeSchema = z.object({
-  v: z.literal(MESSAGE_VERSION, {
-    error: `unsupported message version (expected ${MESSAGE_VERSION})`,
+  v: z.union([z.literal(1), z.literal(2)], {
+    error: `unsupported message version (expected 1 or ${MESSAGE_VERSION})`,
   }),
-  station_id: stationIdSchema,
+  // Version 1 only: the one station of the record.
+  station_id: stationIdSchema.optional(),
   received_at: z.iso.datetime({ offset: true }),
-  readings: z.array(z.record(z.string(), z.unknown())).min(1),
+  // Each reading is validated below, on its own.
+  readings: z.array(z.unknown()).min(1),
 });
 
+/** The 5-minute future limit on the wire is checked against the record's `received_at`. */
+const wireClock = { now: 0 };
+const wireReading = readingParser(() => wireClock.now);
+
 export type Decoded =
-  | { ok: true; stationId: string; receivedAt: Date; readings: Reading[] }
+  | { ok: true; receivedAt: Date; readings: Reading[] }
   | { ok: false; error: string };
 
 /**
@@ -71,18 +72,23 @@ export function decodeMessage(value: Buffer | null): Decoded {
   if (!envelope.success) {
     return { ok: false, error: `bad envelope: ${formatIssues(envelope.error)}` };
   }
-  const { station_id, received_at, readings } = envelope.data;
+  const { v, station_id, received_at, readings } = envelope.data;
+  if (v === 1 && station_id === undefined) {
+    return { ok: false, error: 'bad envelope: station_id is required in version 1' };
+  }
   const receivedAt = new Date(received_at);
-  const schema = readingSchema(() => receivedAt.getTime());
+  // One schema for every record (building one per record costs more than the parse itself);
+  // parsing is synchronous, so the clock it checks against is this record's received_at.
+  wireClock.now = receivedAt.getTime();
   const out: Reading[] = [];
   for (const [index, raw] of readings.entries()) {
-    const result = schema.safeParse({ ...raw, station_id });
+    const result = wireReading(v === 1 ? { ...(raw as object), station_id } : raw);
     if (!result.success) {
       return { ok: false, error: `reading ${index}: ${formatIssues(result.error)}` };
     }
     out.push(result.data);
   }
-  return { ok: true, stationId: station_id, receivedAt, readings: out };
+  return { ok: true, receivedAt, readings: out };
 }
 
 const formatIssues = (error: z.ZodError) =>

@@ -91,3 +91,85 @@ export function describeIssues(error: z.ZodError): { path: string; message: stri
     message: issue.message,
   }));
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The number written by `length` ASCII digits of `s` from `at`, or -1. */
+function digitsAt(s: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of a canonical UTC timestamp of a real date — "2026-06-01T10:00:00Z" or
+ * "2026-06-01T10:00:00.000Z", years 0100–9999 — else NaN. What a station's clock prints, read
+ * without a regular expression or a Date.
+ */
+function canonicalUtcMs(s: string): number {
+  const millis = s.length === 24 ? digitsAt(s, 20, 3) : s.length === 20 ? 0 : -1;
+  if (millis < 0 || s[s.length - 1] !== 'Z' || (s.length === 24 && s[19] !== '.'))
+    return Number.NaN;
+  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':') {
+    return Number.NaN;
+  }
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2);
+  const minute = digitsAt(s, 14, 2);
+  const second = digitsAt(s, 17, 2);
+  const monthDays = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (year < 100 || day < 1 || day > monthDays || hour < 0 || hour > 23) return Number.NaN;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+/**
+ * The common case of `readingSchema`, checked without zod: a plain object with a valid station
+ * id, a canonical UTC timestamp of a real date, and in-range numbers or null/absent
+ * measurements, at least one present. Returns exactly what the schema would output, or
+ * undefined when the input is anything else (then the schema decides and words the errors).
+ * Never accepts what the schema rejects; `reading.test.ts` checks that both agree.
+ */
+export function fastReading(input: unknown, now: number): Reading | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const r = input as Record<string, unknown>;
+  const { station_id, timestamp } = r;
+  if (typeof station_id !== 'string' || !STATION_ID_PATTERN.test(station_id)) return undefined;
+  if (typeof timestamp !== 'string') return undefined;
+  const ms = canonicalUtcMs(timestamp);
+  if (!(ms <= now + MAX_FUTURE_SKEW_MS)) return undefined; // also NaN
+  const iso = timestamp.length === 20 ? `${timestamp.slice(0, 19)}.000Z` : timestamp;
+  const out = { station_id, timestamp: iso } as Reading;
+  let present = 0;
+  for (const name of MEASUREMENT_NAMES) {
+    const value = r[name];
+    if (value === undefined || value === null) {
+      out[name] = null;
+      continue;
+    }
+    const { min, max } = MEASUREMENTS[name];
+    if (typeof value !== 'number' || !(value >= min && value <= max)) return undefined;
+    out[name] = value;
+    present++;
+  }
+  return present > 0 ? out : undefined;
+}
+
+/**
+ * `readingSchema(now).safeParse`, with a fast path for well-formed readings: validating every
+ * reading of large batches through zod alone costs several microseconds each.
+ */
+export function readingParser(now: () => number = Date.now) {
+  const schema = readingSchema(now);
+  return (input: unknown) => {
+    const data = fastReading(input, now());
+    return data ? ({ success: true, data } as const) : schema.safeParse(input);
+  };
+}

@@ -2,6 +2,7 @@ import { readingSchema } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, insertReadings, isHypertable, rowsOf, type StoredReading } from '../src';
+import { numberArray, textArray } from '../src/queries/insert-readings';
 import { createTestDatabase, createTimescaleTestDb } from '../src/testing';
 
 const baseUrl =
@@ -88,5 +89,17 @@ describe.each(backends)('insertReadings on $name', (backend) => {
 
   it('stores awkward station ids verbatim (quotes, semicolons are refused earlier; dots and colons pass)', async () => {
     expect(await insertReadings(db, [reading('site.7:north-1_b', 0, 1)])).toEqual({ inserted: 1 });
+  });
+
+  it('passes every value through its array literal unchanged', async () => {
+    const texts = ['NULL', 'a"b', 'c\\d', '', '{x,y}', ' spaced '];
+    const numbers = [1e-7, 0, 1.5, null, 1e21, -273.15, 0.1 + 0.2];
+    const unnest = async (literal: string, type: string) =>
+      rowsOf<{ v: unknown }>(
+        await db.execute(sql`select unnest(${literal}::${sql.raw(type)}[]) as v`),
+      ).map((r) => r.v);
+    expect(await unnest(textArray(texts), 'text')).toEqual(texts);
+    const stored = await unnest(numberArray(numbers), 'float8');
+    expect(stored.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
   });
 });

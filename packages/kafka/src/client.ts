@@ -101,3 +101,11 @@ export function kafkaCheck(admin: Admin, topic: string) {
     check: async () => void (await admin.fetchTopicMetadata({ topics: [topic] })),
   };
 }
+
+/** How many partitions `topic` has (the broker's metadata). */
+export async function topicPartitions(admin: Admin, topic: string): Promise<number> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const count = topics[0]?.partitions.length ?? 0;
+  if (count === 0) throw new Error(`topic ${topic} has no partitions`);
+  return count;
+}

@@ -7,5 +7,7 @@ export {
   kafkaCheck,
   pipelineTopics,
   type TopicSpec,
+  topicPartitions,
 } from './client';
+export { murmur2, partitionFor } from './partition';
 export { BatchingPublisher, type PublisherOptions } from './publisher';

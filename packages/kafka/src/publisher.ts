@@ -24,6 +24,8 @@ interface Pending {
  * acknowledged the caller's records with acks=all, and rejects if the batch failed.
  */
 export class BatchingPublisher {
+  /** Partitions of the topic; set from the broker's metadata once connected. */
+  partitions = 1;
   private queue: Pending[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
