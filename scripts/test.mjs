@@ -1,20 +1,15 @@
 // @ts-check
 // `npm test`: the same set-up as `npm start` (against a separate test database), then every test
-// suite against the real services, the end-to-end tests in headless Chromium, and the compose
-// file's validation. Stops what it started.
-import { ensureChromium } from './lib/chromium.mjs';
-import { prepare, run } from './lib/session.mjs';
+// suite against the real services, the end-to-end tests in headless Chromium, the compose
+// file's validation and a quick pass of the benchmark harness. Stops what it started.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchmark } from './lib/bench.mjs';
+import { ensureChromium } from './lib/debian.mjs';
+import { run, withSession } from './lib/session.mjs';
 
-let code = 0;
-const { env, stop } = await prepare({ databaseVar: 'TEST_DATABASE_URL' }).catch((error) => {
-  console.error(`\n${error.message}`);
-  process.exit(1);
-});
-const onSignal = () => void stop().finally(() => process.exit(130));
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
-
-try {
+await withSession({ databaseVar: 'TEST_DATABASE_URL' }, (env) => {
   run('npx', ['turbo', 'run', 'test', '--concurrency=2', '--continue'], env, 'tests');
   const chromium = ensureChromium();
   run(
@@ -24,10 +19,7 @@ try {
     'browser tests',
   );
   run('npx', ['dclint', 'docker-compose.yml'], env, 'compose file validation');
-} catch (error) {
-  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
-  code = 1;
-} finally {
-  await stop();
-}
-process.exit(code);
+  // The benchmark harness, tiny, so it cannot rot; its results go to a scratch directory.
+  const out = mkdtempSync(path.join(os.tmpdir(), 'weather-bench-quick-'));
+  benchmark(env, ['--quick', '--out', out]);
+});

@@ -4,28 +4,41 @@ import { existsSync } from 'node:fs';
 import { say } from './util.mjs';
 
 /**
- * The browser for the end-to-end tests: Debian's Chromium (never a browser download). Installed
- * with apt when missing and we are root; otherwise a clear message.
+ * A program from a Debian package, installed with apt when missing and we are root (CI runs as
+ * root on a fresh machine); otherwise a clear message saying what to install.
+ * @param {{ path: string, pkg: string, why: string, envVar?: string }} tool
+ * @returns {string} the program's path
  */
-export function ensureChromium() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export function ensureDebianProgram({ path, pkg, why, envVar }) {
   if (existsSync(path)) return path;
+  const hint = envVar ? ` or set ${envVar}` : '';
   if (process.getuid?.() !== 0) {
     throw new Error(
-      `Chromium is missing at ${path}; install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+      `${path} is missing; install it (sudo apt-get install -y ${pkg})${hint}. Needed for ${why}.`,
     );
   }
-  say('installing Debian chromium for the browser tests (apt-get)…');
+  say(`installing Debian ${pkg} for ${why} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
+    ['install', '-y', '-qq', pkg],
   ]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0)
-      throw new Error(`apt-get ${args.join(' ')} failed; install chromium yourself.`);
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install ${pkg}.`);
   }
-  if (!existsSync(path))
-    throw new Error(`apt-get installed chromium, but not at ${path}; set CHROMIUM_PATH.`);
+  if (!existsSync(path)) throw new Error(`apt-get installed ${pkg}, but not at ${path}${hint}.`);
   return path;
 }
+
+/** The browser for the end-to-end tests: Debian's Chromium, never a browser download. */
+export const ensureChromium = () =>
+  ensureDebianProgram({
+    path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    pkg: 'chromium',
+    why: 'the browser tests',
+    envVar: 'CHROMIUM_PATH',
+  });
+
+/** librdkafka's command-line producer, the Kafka stage's reference in the benchmarks. */
+export const ensureKcat = () =>
+  ensureDebianProgram({ path: '/usr/bin/kcat', pkg: 'kcat', why: 'the benchmarks' });

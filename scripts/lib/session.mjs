@@ -73,3 +73,29 @@ export function run(cmd, args, env, what) {
     );
   }
 }
+
+/**
+ * Runs `work` inside a prepared session (see `prepare`) and exits: 0 when it succeeded, 1 with
+ * its message when it threw, 130 on Ctrl-C; what the session started is stopped in every case.
+ * @param {{ databaseVar: 'DATABASE_URL' | 'TEST_DATABASE_URL' }} opts
+ * @param {(env: NodeJS.ProcessEnv) => void | Promise<void>} work
+ */
+export async function withSession(opts, work) {
+  const { env, stop } = await prepare(opts).catch((error) => {
+    console.error(`\n${error.message}`);
+    process.exit(1);
+  });
+  const onSignal = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let code = 0;
+  try {
+    await work(env);
+  } catch (error) {
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+    code = 1;
+  } finally {
+    await stop();
+  }
+  process.exit(code);
+}

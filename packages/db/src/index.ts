@@ -30,6 +30,7 @@ export {
   INTERVALS,
   type Interval,
   type TimeseriesResult,
+  timeseriesQuery,
 } from './queries/timeseries';
 export { timescaleSettingsFromEnv, timescaleSettingsVars } from './settings';
 export {

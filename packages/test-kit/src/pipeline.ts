@@ -10,11 +10,37 @@ import { Kafka, logLevel } from 'kafkajs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
-export type ServiceName = 'collector' | 'consumer' | 'generator';
-const PORT_VARS: Record<ServiceName, string> = {
-  collector: 'COLLECTOR_PORT',
-  consumer: 'CONSUMER_PORT',
-  generator: 'GENERATOR_PORT',
+export type ServiceName = 'collector' | 'consumer' | 'generator' | 'web';
+
+/** How each service starts: from source (tests) or from its build (benchmarks, the web app). */
+const SERVICES: Record<
+  ServiceName,
+  { portVar: string; ready: string; source?: string; built: string }
+> = {
+  collector: {
+    portVar: 'COLLECTOR_PORT',
+    ready: '/ready',
+    source: 'apps/collector/src/index.ts',
+    built: 'apps/collector/dist/index.js',
+  },
+  consumer: {
+    portVar: 'CONSUMER_PORT',
+    ready: '/ready',
+    source: 'apps/consumer/src/index.ts',
+    built: 'apps/consumer/dist/index.js',
+  },
+  generator: {
+    portVar: 'GENERATOR_PORT',
+    ready: '/ready',
+    source: 'apps/generator/src/index.ts',
+    built: 'apps/generator/dist/index.js',
+  },
+  // Next's standalone server (after `npm run build`) reads PORT and HOSTNAME.
+  web: {
+    portVar: 'PORT',
+    ready: '/api/health',
+    built: 'apps/web/.next/standalone/apps/web/server.js',
+  },
 };
 export const baseDatabaseUrl =
   process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
@@ -49,7 +75,10 @@ export async function until<T>(
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
-/** A service process (the real entry point, run from source) with its log lines collected. */
+/**
+ * A service process (the real entry point: from source, or its build when `built`) with its log
+ * lines collected.
+ */
 export class ServiceProcess {
   readonly lines: Record<string, unknown>[] = [];
   private child: ChildProcess | undefined;
@@ -59,17 +88,30 @@ export class ServiceProcess {
     readonly name: ServiceName,
     readonly port: number,
     readonly env: Record<string, string>,
+    readonly options: { built?: boolean; nodeArgs?: string[] } = {},
   ) {}
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid() {
+    return this.child?.pid;
+  }
+
   async start() {
-    const portVar = PORT_VARS[this.name];
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${this.name}/src/index.ts`], {
+    const { portVar, ready, source, built } = SERVICES[this.name];
+    const entry = this.options.built || !source ? [built] : ['--import', 'tsx', source];
+    const args = [...(this.options.nodeArgs ?? []), ...entry];
+    const child = spawn(process.execPath, args, {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, [portVar]: String(this.port) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        HOSTNAME: '127.0.0.1',
+        ...this.env,
+        [portVar]: String(this.port),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.child = child;
@@ -89,7 +131,7 @@ export class ServiceProcess {
     });
     await until(`${this.name} on port ${this.port} to be ready`, async () => {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}`);
-      return (await fetch(`${this.url}/ready`)).ok;
+      return (await fetch(`${this.url}${ready}`)).ok;
     });
     return this;
   }
@@ -107,7 +149,19 @@ export class ServiceProcess {
  */
 export async function createPipeline(
   label: string,
-  { partitions = 6, kafkaBrokers = brokers }: { partitions?: number; kafkaBrokers?: string } = {},
+  {
+    partitions = 6,
+    kafkaBrokers = brokers,
+    built = false,
+    nodeArgs = [],
+  }: {
+    partitions?: number;
+    kafkaBrokers?: string;
+    /** Run the apps' builds instead of their sources. */
+    built?: boolean;
+    /** Extra `node` flags for every service (e.g. --cpu-prof). */
+    nodeArgs?: string[];
+  } = {},
 ) {
   const id = randomBytes(4).toString('hex');
   const topic = `weather.readings.test-${label}-${id}`;
@@ -135,24 +189,18 @@ export async function createPipeline(
     admin,
     /** Any service of the pipeline, with this pipeline's topic, database and Redis. */
     async service(name: ServiceName, env: Record<string, string> = {}) {
-      const service = new ServiceProcess(name, await freePort(), { ...common, ...env });
+      const service = new ServiceProcess(
+        name,
+        await freePort(),
+        { ...common, ...env },
+        { built, nodeArgs },
+      );
       services.push(service);
       return service.start();
     },
-    async collector(env: Record<string, string> = {}) {
-      const service = new ServiceProcess('collector', await freePort(), { ...common, ...env });
-      services.push(service);
-      return service.start();
-    },
-    async consumer(env: Record<string, string> = {}) {
-      const service = new ServiceProcess('consumer', await freePort(), {
-        ...common,
-        CONSUMER_GROUP_ID: `test-${label}-${id}`,
-        ...env,
-      });
-      services.push(service);
-      return service.start();
-    },
+    collector: (env: Record<string, string> = {}) => pipeline.service('collector', env),
+    consumer: (env: Record<string, string> = {}) =>
+      pipeline.service('consumer', { CONSUMER_GROUP_ID: `test-${label}-${id}`, ...env }),
     async rowCount() {
       const rows = rowsOf<{ n: number }>(
         await database.db.execute(sql`select count(*)::int as n from weather_readings`),

@@ -82,20 +82,32 @@ export async function getTimeseries(
   db: Database,
   p: { stationId: string; start: Date; end: Date; interval: Interval },
 ): Promise<TimeseriesResult> {
-  const range = alignRange(p.start, p.end, p.interval);
-  const rollup = (await usesTimescale(db)) ? rollupFor(p.interval) : null;
-  const query = rollup
-    ? fromRollups(p.stationId, range, p.interval, rollup)
-    : fromRawRows(p.stationId, range, p.interval);
+  const { query, range, source } = timeseriesQuery(p, await usesTimescale(db));
   const rows = rowsOf<PartialsRow & { bucket: string }>(await db.execute(query));
   return {
     station_id: p.stationId,
     interval: p.interval,
     start: range.start.toISOString(),
     end: range.end.toISOString(),
-    source: rollup ? 'continuous_aggregate' : 'raw',
+    source,
     buckets: rows.map(toBucket),
   };
+}
+
+/** The statement `getTimeseries` runs (exported so benchmarks can time the same SQL directly). */
+export function timeseriesQuery(
+  p: { stationId: string; start: Date; end: Date; interval: Interval },
+  timescale: boolean,
+): { query: SQL; range: Range; source: TimeseriesResult['source'] } {
+  const range = alignRange(p.start, p.end, p.interval);
+  const rollup = timescale ? rollupFor(p.interval) : null;
+  return rollup
+    ? {
+        query: fromRollups(p.stationId, range, p.interval, rollup),
+        range,
+        source: 'continuous_aggregate',
+      }
+    : { query: fromRawRows(p.stationId, range, p.interval), range, source: 'raw' };
 }
 
 type Range = { start: Date; end: Date };

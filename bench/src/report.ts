@@ -1,0 +1,162 @@
+import type { BenchConfig } from './context';
+import type { KafkaRep, LatencyRep, QueryRep, ThroughputRep } from './scenarios';
+import { median } from './stats';
+
+interface Reps {
+  config: BenchConfig;
+  pipelineReps: ThroughputRep[];
+  singleReps: ThroughputRep[];
+  kafkaReps: KafkaRep[];
+  latencyReps: LatencyRep[];
+  queryReps: QueryRep[];
+}
+
+const med = <T>(reps: T[], pick: (r: T) => number) => median(reps.map(pick));
+
+/** Medians over the repetitions; a ratio is the median of each repetition's own ratio. */
+export function summarise(r: Reps) {
+  const cpuNames = [...new Set(r.pipelineReps.flatMap((rep) => Object.keys(rep.cpu)))];
+  const pipeline = {
+    readingsPerSecond: med(r.pipelineReps, (x) => x.readingsPerSecond),
+    copyRowsPerSecond: med(r.pipelineReps, (x) => x.copyRowsPerSecond),
+    ratioToCopy: med(r.pipelineReps, (x) => x.readingsPerSecond / x.copyRowsPerSecond),
+    cpuPercent: Object.fromEntries(
+      cpuNames.map((name) => [name, med(r.pipelineReps, (x) => x.cpu[name] ?? 0)]),
+    ),
+    machineCpuPercent: med(r.pipelineReps, (x) => x.machineCpu),
+  };
+  const single = {
+    readingsPerSecond: med(r.singleReps, (x) => x.readingsPerSecond),
+    ratioToBatch: med(r.singleReps, (x) => x.readingsPerSecond) / pipeline.readingsPerSecond,
+  };
+  const kafka = {
+    collectorReadingsPerSecond: med(r.kafkaReps, (x) => x.collectorReadingsPerSecond),
+    kcatReadingsPerSecond: med(r.kafkaReps, (x) => x.kcatReadingsPerSecond),
+    ratio: med(r.kafkaReps, (x) => x.collectorReadingsPerSecond / x.kcatReadingsPerSecond),
+    records: med(r.kafkaReps, (x) => x.records),
+  };
+  const latency = {
+    rate: r.latencyReps[0]?.rate ?? 0,
+    p50: med(r.latencyReps, (x) => x.p50),
+    p99: med(r.latencyReps, (x) => x.p99),
+    max: med(r.latencyReps, (x) => x.max),
+    probes: r.latencyReps.reduce((sum, x) => sum + x.probes, 0),
+    lost: r.latencyReps.reduce((sum, x) => sum + x.lost, 0),
+  };
+  const query = {
+    rows: r.queryReps[0]?.rows ?? 0,
+    missP50: med(r.queryReps, (x) => x.missP50),
+    missP95: med(r.queryReps, (x) => x.missP95),
+    hitP50: med(r.queryReps, (x) => x.hitP50),
+    hitP95: med(r.queryReps, (x) => x.hitP95),
+    sqlP50: med(r.queryReps, (x) => x.sqlP50),
+    sqlP95: med(r.queryReps, (x) => x.sqlP95),
+    floorP50: med(r.queryReps, (x) => x.floorP50),
+    floorP95: med(r.queryReps, (x) => x.floorP95),
+    wrongCacheStatus: r.queryReps.reduce((sum, x) => sum + x.wrongCacheStatus, 0),
+  };
+  const targets = [
+    { what: 'pipeline ≥ 50,000 readings/s', met: pipeline.readingsPerSecond >= 50_000 },
+    { what: 'pipeline ≥ 0.4 × COPY', met: pipeline.ratioToCopy >= 0.4 },
+    { what: 'ingest-to-queryable p99 ≤ 1 s at half load', met: latency.p99 <= 1000 },
+    { what: 'query p95 ≤ 25 ms on a miss', met: query.missP95 <= 25 },
+    { what: 'query p95 ≤ 3 ms on a hit', met: query.hitP95 <= 3 },
+  ];
+  return { pipeline, single, kafka, latency, query, targets };
+}
+
+export type Summary = ReturnType<typeof summarise>;
+
+export interface Results {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  machine: { cores: number; cpu: string; memoryGiB: number; os: string };
+  versions: Record<string, string>;
+  config: BenchConfig;
+  summary: Summary;
+  repetitions: Record<string, unknown[]>;
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en');
+const x = (value: number) => `${value.toFixed(2)}×`;
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+
+export function renderMarkdown(results: Results): string {
+  const { summary: s, config: c, machine: m, versions: v } = results;
+  const rows = [
+    [
+      `Pipeline, batch endpoint: ${n(c.pipeline.readings)} readings, ${n(c.pipeline.stations)} stations, ${n(c.pipeline.batchSize)} per request, until all committed`,
+      `${n(s.pipeline.readingsPerSecond)} readings/s`,
+      `COPY into an identical empty table: ${n(s.pipeline.copyRowsPerSecond)} rows/s`,
+      x(s.pipeline.ratioToCopy),
+      '≥ 50,000/s and ≥ 0.40×',
+    ],
+    [
+      `Single-reading endpoint: ${n(c.single.readings)} readings, one per request, ${c.single.connections} connections`,
+      `${n(s.single.readingsPerSecond)} readings/s`,
+      'the batch path above',
+      x(s.single.ratioToBatch),
+      '—',
+    ],
+    [
+      `Kafka stage: collector alone, ${n(c.pipeline.readings)} readings as ${n(s.kafka.records)} records, until all acknowledged`,
+      `${n(s.kafka.collectorReadingsPerSecond)} readings/s`,
+      `\`kcat -P\`, the same records: ${n(s.kafka.kcatReadingsPerSecond)} readings/s`,
+      x(s.kafka.ratio),
+      '—',
+    ],
+    [
+      `Ingest-to-queryable at ${n(s.latency.rate)} readings/s (half the pipeline's maximum): HTTP 2xx → row returned by the REST API`,
+      `p50 ${ms(s.latency.p50)}, p99 ${ms(s.latency.p99)}, max ${ms(s.latency.max)}`,
+      '—',
+      '—',
+      'p99 ≤ 1 s',
+    ],
+    [
+      `Query, cache miss: 24 h of one station in 5-minute buckets via REST, ${n(s.query.rows)} rows in the table`,
+      `p50 ${ms(s.query.missP50)}, p95 ${ms(s.query.missP95)}`,
+      `the same SQL via pgbench: p50 ${ms(s.query.sqlP50)}, p95 ${ms(s.query.sqlP95)}`,
+      x(s.query.missP95 / s.query.sqlP95),
+      'p95 ≤ 25 ms',
+    ],
+    [
+      'Query, cache hit: the same request again',
+      `p50 ${ms(s.query.hitP50)}, p95 ${ms(s.query.hitP95)}`,
+      `the SQL: p95 ${ms(s.query.sqlP95)}; a static file from the same Next.js server: p50 ${ms(s.query.floorP50)}, p95 ${ms(s.query.floorP95)}`,
+      x(s.query.hitP95 / s.query.sqlP95),
+      'p95 ≤ 3 ms',
+    ],
+  ];
+  const cpu = Object.entries(s.pipeline.cpuPercent);
+  const lines = [
+    `### ${results.quick ? 'Quick check' : 'Benchmark'} of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC (commit ${v.commit})`,
+    '',
+    `Medians of ${c.repetitions} repetitions; each ratio is the result over its same-run reference. Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}; everything on the one box.`,
+    '',
+    '| Scenario | Result | Reference (same run) | Ratio | Target |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `CPU during the pipeline run, % of one core (machine total ${s.pipeline.machineCpuPercent}% of ${m.cores * 100}% busy):`,
+    '',
+    `| ${cpu.map(([name]) => name).join(' | ')} |`,
+    `| ${cpu.map(() => '---').join(' | ')} |`,
+    `| ${cpu.map(([, value]) => `${Math.round(value)}%`).join(' | ')} |`,
+    '',
+    `Targets: ${s.targets.map((t) => `${t.met ? '✅' : '❌'} ${t.what}`).join('; ')}.`,
+    '',
+    `Versions: ${Object.entries(v)
+      .filter(([name]) => name !== 'commit')
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}.`,
+    '',
+  ];
+  if (s.latency.lost > 0 || s.query.wrongCacheStatus > 0) {
+    lines.push(
+      `Anomalies: ${s.latency.lost} probe readings never became queryable within 30 s; ${s.query.wrongCacheStatus} query answers had an unexpected x-cache status.`,
+      '',
+    );
+  }
+  return `${lines.join('\n')}`;
+}

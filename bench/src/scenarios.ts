@@ -1,0 +1,520 @@
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { rowsOf, timeseriesQuery } from '@weather/db';
+import { createPipeline, type Pipeline, stats, until } from '@weather/test-kit';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { type BenchConfig, brokers, log, meterFor, sh, tmpDir } from './context';
+import { machineMeter } from './cpu';
+import { COPY_COLUMNS, csvLines, startFor, type Workload } from './data';
+import { startDriver } from './driver-client';
+import { percentile, sleep } from './stats';
+
+const quiet = { LOG_LEVEL: 'warn' };
+
+/** The apps' builds; BENCH_CPU_PROF=<dir> makes them write V8 CPU profiles there on exit. */
+const apps = (label: string) =>
+  createPipeline(label, {
+    built: true,
+    nodeArgs: process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [],
+  });
+
+/** One batch from stations no scenario counts: JIT warm-up, and proof the consumer has joined. */
+async function warmUp(collectorUrl: string, consumerUrl?: string) {
+  const start = startFor(1000, 100);
+  const records = Array.from({ length: 1000 }, (_, i) => ({
+    station_id: `WARM-${i % 100}`,
+    timestamp: new Date(start + Math.floor(i / 100) * 60_000).toISOString(),
+    temperature: 20,
+  }));
+  const res = await fetch(`${collectorUrl}/weather-data/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ records }),
+  });
+  if (res.status !== 202) throw new Error(`warm-up batch answered ${res.status}`);
+  if (consumerUrl) {
+    await until('the warm-up batch to be stored', async () => {
+      return (await stats(consumerUrl)).inserted >= records.length;
+    });
+  }
+  return records.length;
+}
+
+async function countRows(pipeline: Pipeline, table = 'weather_readings') {
+  const rows = rowsOf<{ n: number }>(
+    await pipeline.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`)),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface ThroughputRep {
+  readings: number;
+  seconds: number;
+  readingsPerSecond: number;
+  /** COPY of the same rows into an identical empty table, same database. */
+  copySeconds: number;
+  copyRowsPerSecond: number;
+  cpu: Record<string, number>;
+  machineCpu: number;
+  statuses: Record<string, number>;
+}
+
+/**
+ * N readings through collector → Kafka → consumer → PostgreSQL, timed from the first request
+ * until the consumer has committed the last row; then the row count is checked exactly and the
+ * same rows are loaded with COPY into an identical empty table as the reference.
+ */
+export async function throughput(
+  workload: Workload,
+  connections: number,
+  label: string,
+): Promise<ThroughputRep> {
+  const pipeline = await apps(label);
+  let driver: Awaited<ReturnType<typeof startDriver>> | undefined;
+  try {
+    const collector = await pipeline.collector(quiet);
+    const consumer = await pipeline.consumer(quiet);
+    const warm = await warmUp(collector.url, consumer.url);
+    driver = await startDriver({ url: collector.url, workload, connections });
+    const meter = meterFor({
+      collector: collector.pid,
+      consumer: consumer.pid,
+      driver: driver.pid,
+    });
+    const machine = machineMeter();
+    meter.start();
+    machine.start();
+    const driving = driver.go();
+    const target = warm + workload.readings;
+    let inserted = 0;
+    while (inserted < target) {
+      await sleep(25);
+      inserted = (await stats(consumer.url)).inserted;
+    }
+    const doneAt = Date.now();
+    const cpu = meter.stop();
+    const machineCpu = machine.stop();
+    const result = await driving;
+    if (result.accepted !== workload.readings || result.errors > 0) {
+      throw new Error(
+        `${label}: ${result.accepted} of ${workload.readings} readings accepted (${JSON.stringify(result.statuses)}, ${result.errors} errors)`,
+      );
+    }
+    await sleep(500); // anything doubled would show up now
+    const stored = await countRows(pipeline);
+    if (stored !== target || inserted !== target) {
+      throw new Error(
+        `${label}: expected exactly ${target} rows, found ${stored} (consumer says ${inserted})`,
+      );
+    }
+    const seconds = (doneAt - result.startedAt) / 1000;
+    await Promise.all([collector.stop(), consumer.stop()]);
+    const copySeconds = copyReference(pipeline, workload);
+    return {
+      readings: workload.readings,
+      seconds,
+      readingsPerSecond: workload.readings / seconds,
+      copySeconds,
+      copyRowsPerSecond: workload.readings / copySeconds,
+      cpu,
+      machineCpu,
+      statuses: result.statuses,
+    };
+  } finally {
+    await driver?.close();
+    await pipeline.close();
+  }
+}
+
+function copyReference(pipeline: Pipeline, workload: Workload): number {
+  const file = path.join(tmpDir, `copy-${workload.prefix}-${workload.readings}.csv`);
+  const receivedAt = new Date().toISOString();
+  const fd = openSync(file, 'w');
+  let chunk = '';
+  for (const line of csvLines(workload, receivedAt)) {
+    chunk += line;
+    if (chunk.length > 1 << 20) {
+      writeFileSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeFileSync(fd, chunk);
+  closeSync(fd);
+  const psql = (command: string) =>
+    sh('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', pipeline.database.url, '-c', command]);
+  psql('create table copy_ref (like weather_readings including all)');
+  const t0 = performance.now();
+  psql(`\\copy copy_ref (${COPY_COLUMNS.join(', ')}) from '${file}' with (format csv)`);
+  const seconds = (performance.now() - t0) / 1000;
+  const copied = Number(psql('select count(*) from copy_ref').trim());
+  if (copied !== workload.readings)
+    throw new Error(`COPY loaded ${copied} rows, not ${workload.readings}`);
+  return seconds;
+}
+
+export interface KafkaRep {
+  readings: number;
+  records: number;
+  collectorSeconds: number;
+  collectorReadingsPerSecond: number;
+  kcatSeconds: number;
+  kcatReadingsPerSecond: number;
+  cpu: Record<string, number>;
+}
+
+/**
+ * The collector alone (no consumer): readings acknowledged by Kafka per second. Reference: the
+ * very records it produced, read back and produced again by `kcat -P` to a new topic.
+ */
+export async function kafkaStage(workload: Workload, connections: number): Promise<KafkaRep> {
+  const pipeline = await apps('bench-kafka');
+  let driver: Awaited<ReturnType<typeof startDriver>> | undefined;
+  const copyTopic = `${pipeline.topic}.kcat`;
+  try {
+    const collector = await pipeline.collector(quiet);
+    const warm = await warmUp(collector.url);
+    driver = await startDriver({ url: collector.url, workload, connections });
+    const meter = meterFor({ collector: collector.pid, driver: driver.pid });
+    meter.start();
+    const result = await driver.go();
+    const cpu = meter.stop();
+    if (result.accepted !== workload.readings) {
+      throw new Error(`Kafka stage: ${result.accepted} of ${workload.readings} readings accepted`);
+    }
+    const collectorSeconds = (result.finishedAt - result.startedAt) / 1000;
+
+    const file = path.join(tmpDir, 'kafka-records.tsv');
+    const fd = openSync(file, 'w');
+    try {
+      sh('sh', [
+        '-c',
+        `kcat -C -q -b ${brokers} -t ${pipeline.topic} -o beginning -e -f '%k\\t%s\\n' > ${file}`,
+      ]);
+    } finally {
+      closeSync(fd);
+    }
+    const records = readFileSync(file, 'utf8').split('\n').length - 1;
+    await pipeline.admin.createTopics({ topics: [{ topic: copyTopic, numPartitions: 6 }] });
+    const t0 = performance.now();
+    sh('kcat', [
+      '-P',
+      '-q',
+      '-b',
+      brokers,
+      '-t',
+      copyTopic,
+      '-K',
+      '\\t',
+      '-X',
+      'acks=all',
+      '-H',
+      'source=collector',
+      '-H',
+      'traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      '-l',
+      file,
+    ]);
+    const kcatSeconds = (performance.now() - t0) / 1000;
+    const all = workload.readings + warm;
+    return {
+      readings: workload.readings,
+      records,
+      collectorSeconds,
+      collectorReadingsPerSecond: workload.readings / collectorSeconds,
+      kcatSeconds,
+      kcatReadingsPerSecond: all / kcatSeconds,
+      cpu,
+    };
+  } finally {
+    await driver?.close();
+    await pipeline.admin.deleteTopics({ topics: [copyTopic] }).catch(() => {});
+    await pipeline.close();
+  }
+}
+
+export interface LatencyRep {
+  rate: number;
+  probes: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+}
+
+/**
+ * Background load at a fixed `rate` (readings/s, open loop) and, meanwhile, one probe reading
+ * every `probeEveryMs`: the time from its 2xx to the REST API returning its row.
+ */
+export async function ingestToQueryable(config: BenchConfig, rate: number): Promise<LatencyRep[]> {
+  const { seconds, probeEveryMs, batchSize } = config.latency;
+  const pipeline = await apps('bench-latency');
+  const reps: LatencyRep[] = [];
+  try {
+    const collector = await pipeline.collector(quiet);
+    const consumer = await pipeline.consumer(quiet);
+    const web = await pipeline.service('web', quiet);
+    await warmUp(collector.url, consumer.url);
+    for (let rep = 0; rep < config.repetitions; rep++) {
+      const leadSeconds = 2;
+      const readings = Math.ceil(rate * (seconds + leadSeconds + 1));
+      const stations = config.pipeline.stations;
+      const workload: Workload = {
+        readings,
+        stations,
+        batchSize,
+        prefix: `LOAD${rep}`,
+        start: startFor(readings, stations),
+      };
+      const driver = await startDriver({
+        url: collector.url,
+        workload,
+        connections: 32,
+        rate: rate / batchSize,
+      });
+      try {
+        const driving = driver.go();
+        await sleep(leadSeconds * 1000);
+        reps.push(await probe(collector.url, web.url, `PROBE-${rep}`, seconds, probeEveryMs, rate));
+        const result = await driving;
+        if (result.accepted !== readings) {
+          throw new Error(`latency load: ${result.accepted} of ${readings} readings accepted`);
+        }
+      } finally {
+        await driver.close();
+      }
+      log(
+        `  ingest-to-queryable rep ${rep + 1}: p50 ${reps.at(-1)?.p50} ms, p99 ${reps.at(-1)?.p99} ms`,
+      );
+    }
+    return reps;
+  } finally {
+    await pipeline.close();
+  }
+}
+
+async function probe(
+  collectorUrl: string,
+  webUrl: string,
+  stationId: string,
+  seconds: number,
+  everyMs: number,
+  rate: number,
+): Promise<LatencyRep> {
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  let sending = true;
+  let lastTs = 0;
+  let sent = 0;
+  const sender = (async () => {
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const ts = Math.max(Date.now(), lastTs + 1);
+      lastTs = ts;
+      const timestamp = new Date(ts).toISOString();
+      sent++;
+      void fetch(`${collectorUrl}/weather-data`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ station_id: stationId, timestamp, temperature: 20 }),
+      }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status === 202) pending.set(timestamp, performance.now());
+      });
+      await sleep(everyMs);
+    }
+    sending = false;
+  })();
+  const deadline = () => performance.now() + 30_000;
+  let giveUpAt = deadline();
+  while (sending || (pending.size > 0 && performance.now() < giveUpAt)) {
+    if (sending) giveUpAt = deadline();
+    if (pending.size > 0) {
+      const oldest = [...pending.keys()].sort()[0] as string;
+      const res = await fetch(
+        `${webUrl}/api/weather/${stationId}?start_time=${encodeURIComponent(oldest)}&limit=5000`,
+      );
+      if (res.ok) {
+        const page = (await res.json()) as { readings: { timestamp: string }[] };
+        const now = performance.now();
+        for (const { timestamp } of page.readings) {
+          const ackAt = pending.get(timestamp);
+          if (ackAt !== undefined) {
+            latencies.push(now - ackAt);
+            pending.delete(timestamp);
+          }
+        }
+      } else await res.arrayBuffer();
+    }
+    await sleep(5);
+  }
+  await sender;
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return {
+    rate,
+    probes: sent,
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(Math.max(...latencies)),
+    lost: pending.size + (sent - latencies.length - pending.size),
+  };
+}
+
+export interface QueryRep {
+  rows: number;
+  missP50: number;
+  missP95: number;
+  hitP50: number;
+  hitP95: number;
+  sqlP50: number;
+  sqlP95: number;
+  /** A static file through the same Next.js server: the framework's own floor per request. */
+  floorP50: number;
+  floorP95: number;
+  wrongCacheStatus: number;
+}
+
+/**
+ * A 24-hour chart in 5-minute buckets of one station, through the REST API, with
+ * stations × days × 1,440 rows in the table (written in time order, as ingestion does): on a
+ * cache miss (each request a different window) and a hit (the same window again), against the
+ * same SQL run by pgbench.
+ */
+export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
+  const { stations, days, requests } = config.query;
+  const pipeline = await apps('bench-query');
+  try {
+    const rows = await loadHistory(pipeline, stations, days);
+    const web = await pipeline.service('web', quiet);
+    const stationId = `QUERY-${String(Math.floor(stations / 2)).padStart(4, '0')}`;
+    const end = Math.floor(Date.now() / 300_000) * 300_000;
+    const windowAt = (k: number) => {
+      const to = end - k * 300_000;
+      return { start: new Date(to - 86_400_000), end: new Date(to) };
+    };
+    const url = (w: { start: Date; end: Date }) =>
+      `${web.url}/api/weather/timeseries/${stationId}?start_time=${w.start.toISOString()}&end_time=${w.end.toISOString()}&interval=5m`;
+    const timed = async (target: string) => {
+      const t0 = performance.now();
+      const res = await fetch(target);
+      const body = (await res.json()) as { buckets?: unknown[] };
+      const ms = performance.now() - t0;
+      if (!res.ok || (body.buckets?.length ?? 0) < 280) {
+        throw new Error(`timeseries answered ${res.status} with ${body.buckets?.length} buckets`);
+      }
+      return { ms, cache: res.headers.get('x-cache') };
+    };
+    // Warm the app (JIT, connection pool) on windows no measured request uses.
+    for (let k = 0; k < 20; k++) await timed(url(windowAt(config.repetitions * requests + k)));
+
+    const reps: QueryRep[] = [];
+    for (let rep = 0; rep < config.repetitions; rep++) {
+      const miss: number[] = [];
+      const hit: number[] = [];
+      let wrong = 0;
+      for (let i = 0; i < requests; i++) {
+        const r = await timed(url(windowAt(rep * requests + i)));
+        miss.push(r.ms);
+        if (r.cache !== 'miss') wrong++;
+      }
+      const same = url(windowAt(rep));
+      for (let i = 0; i < requests; i++) {
+        const r = await timed(same);
+        hit.push(r.ms);
+        if (r.cache !== 'hit') wrong++;
+      }
+      const floor: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const t0 = performance.now();
+        await (await fetch(`${web.url}/icon.svg`)).arrayBuffer();
+        floor.push(performance.now() - t0);
+      }
+      const reference = pgbenchLatencies(pipeline.database.url, stationId, windowAt(rep), requests);
+      const round = (ms: number) => Math.round(ms * 100) / 100;
+      reps.push({
+        rows,
+        missP50: round(percentile(miss, 50)),
+        missP95: round(percentile(miss, 95)),
+        hitP50: round(percentile(hit, 50)),
+        hitP95: round(percentile(hit, 95)),
+        sqlP50: round(percentile(reference, 50)),
+        sqlP95: round(percentile(reference, 95)),
+        floorP50: round(percentile(floor, 50)),
+        floorP95: round(percentile(floor, 95)),
+        wrongCacheStatus: wrong,
+      });
+      log(
+        `  query rep ${rep + 1}: miss p95 ${reps.at(-1)?.missP95} ms, hit p95 ${reps.at(-1)?.hitP95} ms, SQL p95 ${reps.at(-1)?.sqlP95} ms`,
+      );
+    }
+    await web.stop();
+    return reps;
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** stations × days of one-a-minute readings, inserted in time order, plus the stations rows. */
+async function loadHistory(pipeline: Pipeline, stations: number, days: number) {
+  const { pool } = pipeline.database;
+  log(`  loading ${(stations * days * 1440).toLocaleString('en')} rows of history…`);
+  await pool.query(
+    `insert into weather_readings (station_id, ts, temperature, humidity, wind_speed, wind_direction, wind_gust, pressure, precipitation, received_at)
+     select 'QUERY-' || lpad(s::text, 4, '0'), t,
+            10 + 10 * sin(extract(epoch from t) / 43200 * pi()) + (s % 7),
+            50 + (s % 40), (s % 15) + 0.5, (s * 37) % 360, (s % 15) + 3.5, 1000 + (s % 20), (s % 3) * 0.2, t
+     from generate_series(date_trunc('minute', now()) - make_interval(days => $1::int), date_trunc('minute', now()) - interval '1 minute', interval '1 minute') as t,
+          lateral generate_series(0, $2::int - 1) as s`,
+    [days, stations],
+  );
+  await pool.query(
+    `insert into stations (id, first_seen, last_seen, last_reading_at)
+     select station_id, min(received_at), max(received_at), max(ts) from weather_readings group by station_id`,
+  );
+  await pool.query('vacuum analyze weather_readings');
+  await pool.query('vacuum analyze stations');
+  return Number((await pool.query('select count(*)::int as n from weather_readings')).rows[0].n);
+}
+
+/**
+ * Per-statement latencies (ms) of the API's own SQL for the window, run by pgbench with the
+ * values inlined. Simple protocol: in extended mode pgbench would read the ":MI" of the
+ * timestamp format inside a string literal as one of its variables.
+ */
+function pgbenchLatencies(
+  url: string,
+  stationId: string,
+  window: { start: Date; end: Date },
+  transactions: number,
+): number[] {
+  const { query } = timeseriesQuery({ stationId, ...window, interval: '5m' }, false);
+  const rendered = new PgDialect().sqlToQuery(query);
+  const literal = (value: unknown) => `'${String(value).replaceAll("'", "''")}'`;
+  const text = rendered.sql.replace(/\$(\d+)/g, (_, n) => literal(rendered.params[Number(n) - 1]));
+  const script = path.join(tmpDir, 'timeseries.sql');
+  writeFileSync(script, `${text.trim()};\n`);
+  const prefix = path.join(tmpDir, `pgbench-${Date.now()}`);
+  sh('pgbench', ['-n', '-M', 'simple', '-c', '1', '-t', '20', '-f', script, url]);
+  sh('pgbench', [
+    '-n',
+    '-M',
+    'simple',
+    '-c',
+    '1',
+    '-t',
+    String(transactions),
+    '-f',
+    script,
+    '-l',
+    `--log-prefix=${prefix}`,
+    url,
+  ]);
+  const logs = sh('sh', ['-c', `cat ${prefix}.*`]);
+  // Each line: client_id transaction_no latency_us script_no epoch epoch_us
+  return logs
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.split(' ')[2]) / 1000);
+}

@@ -1,0 +1,11 @@
+// @ts-check
+// `npm run bench [-- --quick]`: the infrastructure (as for `npm test`, on the test database
+// server), kcat for the Kafka reference, the apps built, then the benchmark harness in bench/.
+// Without --quick the README's performance table is replaced with this run's. Stops what it started.
+import { benchmark } from './lib/bench.mjs';
+import { withSession } from './lib/session.mjs';
+
+const args = process.argv.slice(2);
+await withSession({ databaseVar: 'TEST_DATABASE_URL' }, (env) =>
+  benchmark(env, args.includes('--quick') ? args : ['--readme', ...args]),
+);
