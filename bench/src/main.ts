@@ -170,6 +170,8 @@ if (values.readme) {
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md has no ${begin} … ${end} section`);
   writeFileSync(readme, `${text.slice(0, from + begin.length)}\n${markdown}${text.slice(to)}`);
+  // The repository's formatter pads markdown tables; keep README and results in its style.
+  sh('npx', ['biome', 'format', '--write', readme, path.join(outDir, `${stamp}.md`)]);
   log('updated the performance table in README.md');
 }
 process.exit(0);

@@ -138,7 +138,7 @@ export function renderMarkdown(results: Results): string {
     '| --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `CPU during the pipeline run, % of one core (machine total ${s.pipeline.machineCpuPercent}% of ${m.cores * 100}% busy):`,
+    `CPU during the pipeline run, % of one core (the whole machine was ${s.pipeline.machineCpuPercent}% busy, all ${m.cores} cores together):`,
     '',
     `| ${cpu.map(([name]) => name).join(' | ')} |`,
     `| ${cpu.map(() => '---').join(' | ')} |`,

@@ -11,7 +11,6 @@ export interface CacheScope {
   /** The station whose version guards the entry; omitted for the stations list. */
   stationId?: string;
   params: unknown;
-  ttlSeconds: number;
 }
 
 /**
@@ -32,8 +31,12 @@ export class QueryCache {
     } = {},
   ) {}
 
+  /**
+   * The cached value for `scope`, or `compute()`'s, stored for `ttlSeconds` (a number, or decided
+   * from the value; 0 or less stores nothing).
+   */
   async get<T>(
-    scope: CacheScope,
+    scope: CacheScope & { ttlSeconds: number | ((value: T) => number) },
     compute: () => Promise<T>,
   ): Promise<{ value: T; status: CacheStatus }> {
     const key = await this.keyFor(scope);
@@ -48,9 +51,11 @@ export class QueryCache {
     this.inflight.set(key, work);
     try {
       const value = await work;
-      await this.safe(() =>
-        (this.redis as Redis).set(key, JSON.stringify(value), 'EX', scope.ttlSeconds),
-      );
+      const ttl =
+        typeof scope.ttlSeconds === 'function' ? scope.ttlSeconds(value) : scope.ttlSeconds;
+      if (ttl > 0) {
+        await this.safe(() => (this.redis as Redis).set(key, JSON.stringify(value), 'EX', ttl));
+      }
       return { value, status: 'miss' };
     } finally {
       this.inflight.delete(key);

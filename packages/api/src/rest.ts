@@ -1,18 +1,64 @@
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
+import type { QueryCache } from './cache';
 import { appRouter } from './root';
 import type { ApiContext } from './trpc';
 
+/** REST routes whose answers are cached whole, under their station's version. */
+const CACHED_ROUTE = /^\/weather\/(?:aggregate|timeseries)\/([^/]+)$/;
+
 /**
  * REST: the procedures that carry `meta.openapi`, served under `endpoint` at their OpenAPI paths.
- * trpc-to-openapi's fetch adapter is typed with `resHeaders` but runs its Node handler, which
- * passes `res`; the context gets whichever is there.
+ * With a `cache`, a chart's GET (aggregate, timeseries) is also cached as the finished response
+ * body, so a hit skips the procedure, its output validation and serialisation. It is keyed
+ * like the procedure's own cache (epoch, the station's version, the normalised URL), so new
+ * readings invalidate both at once, and kept as long as the procedure allowed.
  */
-export function handleRest(
+export async function handleRest(
   req: Request,
   createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
   endpoint: `/${string}` = '/api',
+  cache?: QueryCache,
+): Promise<Response> {
+  const url = new URL(req.url);
+  const route =
+    req.method === 'GET' ? CACHED_ROUTE.exec(url.pathname.slice(endpoint.length)) : null;
+  if (!cache || !route) return openApi(req, createContext, endpoint).response;
+  url.searchParams.sort();
+  const { value, status } = await cache.get(
+    {
+      op: 'rest',
+      stationId: decodeURIComponent(route[1] as string),
+      params: `${url.pathname}?${url.searchParams}`,
+      ttlSeconds: (answer) => answer.ttlSeconds,
+    },
+    async () => {
+      const { response, context } = openApi(req, createContext, endpoint);
+      const res = await response;
+      return {
+        status: res.status,
+        body: await res.text(),
+        // Only successful answers of cached procedures are kept.
+        ttlSeconds: res.ok ? ((await context)?.cacheTtlSeconds ?? 0) : 0,
+      };
+    },
+  );
+  return new Response(value.body, {
+    status: value.status,
+    headers: { 'content-type': 'application/json', 'x-cache': status },
+  });
+}
+
+/**
+ * trpc-to-openapi's fetch adapter is typed with `resHeaders` but runs its Node handler, which
+ * passes `res`; the context gets whichever is there. Also returns the context it created.
+ */
+function openApi(
+  req: Request,
+  createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
+  endpoint: `/${string}`,
 ) {
-  return createOpenApiFetchHandler({
+  let created: ApiContext | undefined;
+  const response = createOpenApiFetchHandler({
     endpoint,
     req,
     router: appRouter,
@@ -21,9 +67,11 @@ export function handleRest(
         resHeaders?: Headers;
         res?: { setHeader: (name: string, value: string) => void };
       };
-      return createContext(
+      created = createContext(
         resHeaders ?? (res ? { set: (name, value) => res.setHeader(name, value) } : undefined),
       );
+      return created;
     },
   });
+  return { response, context: response.then(() => created) };
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Logger } from '@weather/core/logger';
 import type { Database } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { z } from 'zod';
 import type { CacheStatus, QueryCache } from './cache';
 
 export interface ApiContext {
@@ -9,6 +10,8 @@ export interface ApiContext {
   cache: QueryCache;
   /** Headers of the HTTP response, when the call came over HTTP (REST or tRPC). */
   resHeaders?: { set(name: string, value: string): void };
+  /** Set by cached procedures: how long their answer may be cached (the REST response cache reads it). */
+  cacheTtlSeconds?: number;
   logger?: Logger;
   /** Where the other parts listen, for health and controls on the dashboard. */
   collectorUrl?: string;
@@ -20,6 +23,17 @@ export interface ApiContext {
 const t = initTRPC.context<ApiContext>().meta<OpenApiMeta>().create({ isDev: false });
 
 export const router = t.router;
+
+/**
+ * An output schema validated synchronously. tRPC validates outputs with `parseAsync`, which in
+ * zod 4 skips the compiled (JIT) object parser: on a 288-bucket time series 3.5 ms instead of
+ * 0.3 ms (bench, 2026-11). Our output schemas have no async checks, so the async entry point
+ * can run the synchronous parse. The schema is otherwise untouched (OpenAPI reads it as is).
+ */
+export function syncOutput<T extends z.ZodType>(schema: T): T {
+  schema.parseAsync = async (value, params) => schema.parse(value, params);
+  return schema;
+}
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure: errors that are not ours become a logged 500 with a generic message. */
@@ -36,8 +50,9 @@ export const publicProcedure = t.procedure.use(async ({ ctx, next, path }) => {
 });
 
 /** Reports where an answer came from (`x-cache: hit|miss`) when there is an HTTP response. */
-export function markCache(ctx: ApiContext, status: CacheStatus) {
+export function markCache(ctx: ApiContext, status: CacheStatus, ttlSeconds: number) {
   ctx.resHeaders?.set('x-cache', status);
+  ctx.cacheTtlSeconds = ttlSeconds;
 }
 
 export const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', message });

@@ -61,8 +61,13 @@ afterAll(async () => {
   deadRedis.disconnect();
 });
 
-async function rest(path: string, ctx = context) {
-  const res = await handleRest(new Request(`http://localhost/api${path}`), ctx);
+async function rest(path: string, ctx = context, responseCache?: QueryCache) {
+  const res = await handleRest(
+    new Request(`http://localhost/api${path}`),
+    ctx,
+    '/api',
+    responseCache,
+  );
   return {
     status: res.status,
     cache: res.headers.get('x-cache'),
@@ -147,6 +152,35 @@ describe('cache', () => {
     const fresh = await rest(path);
     expect(fresh.cache).toBe('miss');
     expect(fresh.body).toMatchObject({ count: 9 });
+  });
+
+  it('caches whole REST answers of charts under the station version, and never an error', async () => {
+    const responses = new QueryCache(redis, { namespace: `${database.name}-rest` });
+    const path = `/weather/timeseries/${station}?interval=1h&start_time=2026-01-09T00:00:00Z&end_time=2026-01-11T00:00:00Z`;
+    const first = await rest(path, context, responses);
+    // The same query with its parameters in another order is the same entry.
+    const reordered = `/weather/timeseries/${station}?end_time=2026-01-11T00:00:00Z&interval=1h&start_time=2026-01-09T00:00:00Z`;
+    const second = await rest(reordered, context, responses);
+    expect([first.cache, second.cache]).toEqual(['miss', 'hit']);
+    expect(second.body).toEqual(first.body);
+
+    await insertReadings(database.db, [reading(150, 7.5)]);
+    await redis.incr(redisKeys.stationVersion(station));
+    const fresh = await rest(path, context, responses);
+    expect(fresh.cache).toBe('miss');
+    const count = (body: Record<string, unknown>) =>
+      (body.buckets as { count: number }[]).reduce((n, b) => n + b.count, 0);
+    expect(count(fresh.body)).toBe(count(first.body) + 1);
+
+    const unknown = '/weather/aggregate/NOPE-REST';
+    const errors = [
+      await rest(unknown, context, responses),
+      await rest(unknown, context, responses),
+    ];
+    expect(errors.map((e) => [e.status, e.cache])).toEqual([
+      [404, 'miss'],
+      [404, 'miss'],
+    ]);
   });
 
   it('answers correctly, uncached, while Redis is down', async () => {

@@ -1,7 +1,10 @@
 import { latestReadings, listSparklines, listStations } from '@weather/db';
 import { z } from 'zod';
 import { readingRow, stationParam, stationSummary } from '../schemas';
-import { markCache, publicProcedure, router } from '../trpc';
+import { markCache, publicProcedure, router, syncOutput } from '../trpc';
+
+/** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
+const LIST_TTL_SECONDS = 60;
 
 export const stationsRouter = router({
   list: publicProcedure
@@ -14,38 +17,40 @@ export const stationsRouter = router({
       },
     })
     .input(z.object({}).optional())
-    .output(z.array(stationSummary))
+    .output(syncOutput(z.array(stationSummary)))
     .query(async ({ ctx }) => {
       const { value, status } = await ctx.cache.get(
-        { op: 'stations', params: null, ttlSeconds: 60 },
+        { op: 'stations', params: null, ttlSeconds: LIST_TTL_SECONDS },
         () => listStations(ctx.db),
       );
-      markCache(ctx, status);
+      markCache(ctx, status, LIST_TTL_SECONDS);
       return value;
     }),
 
   /** Each station's last hour of temperature, for the stations table (cached like the list). */
   sparklines: publicProcedure
     .output(
-      z.array(
-        z.object({
-          station_id: z.string(),
-          points: z.array(z.object({ t: z.string(), temperature: z.number().nullable() })),
-        }),
+      syncOutput(
+        z.array(
+          z.object({
+            station_id: z.string(),
+            points: z.array(z.object({ t: z.string(), temperature: z.number().nullable() })),
+          }),
+        ),
       ),
     )
     .query(async ({ ctx }) => {
       const { value, status } = await ctx.cache.get(
-        { op: 'sparklines', params: null, ttlSeconds: 60 },
+        { op: 'sparklines', params: null, ttlSeconds: LIST_TTL_SECONDS },
         () => listSparklines(ctx.db),
       );
-      markCache(ctx, status);
+      markCache(ctx, status, LIST_TTL_SECONDS);
       return value;
     }),
 
   /** The newest reading of each given station, for live tables (uncached: it is one PK lookup each). */
   latest: publicProcedure
     .input(z.object({ station_ids: z.array(stationParam).min(1).max(1000) }))
-    .output(z.array(readingRow))
+    .output(syncOutput(z.array(readingRow)))
     .query(({ ctx, input }) => latestReadings(ctx.db, input.station_ids)),
 });

@@ -18,7 +18,7 @@ import {
   stationParam,
   timeseriesResult,
 } from '../schemas';
-import { badRequest, markCache, notFound, publicProcedure, router } from '../trpc';
+import { badRequest, markCache, notFound, publicProcedure, router, syncOutput } from '../trpc';
 
 export const MAX_LIMIT = 5000;
 /** A time series may have at most this many buckets; finer intervals over long ranges are refused. */
@@ -58,7 +58,7 @@ export const weatherRouter = router({
           .meta({ description: 'next_cursor of the previous page' }),
       }),
     )
-    .output(readingsPage)
+    .output(syncOutput(readingsPage))
     .query(async ({ ctx, input }) => {
       const start = input.start_time ? new Date(input.start_time) : undefined;
       const end = input.end_time ? new Date(input.end_time) : undefined;
@@ -91,7 +91,7 @@ export const weatherRouter = router({
       },
     })
     .input(z.object({ station_id: stationParam, ...rangeInput }))
-    .output(aggregateResult)
+    .output(syncOutput(aggregateResult))
     .query(async ({ ctx, input }) => {
       const range = resolveRange(input);
       // The station check runs only on a miss (beside the query): stations are never deleted,
@@ -115,7 +115,7 @@ export const weatherRouter = router({
           return result;
         },
       );
-      markCache(ctx, status);
+      markCache(ctx, status, ttlFor(range));
       return value;
     }),
 
@@ -133,7 +133,7 @@ export const weatherRouter = router({
     .input(
       z.object({ station_id: stationParam, ...rangeInput, interval: intervalSchema.optional() }),
     )
-    .output(timeseriesResult)
+    .output(syncOutput(timeseriesResult))
     .query(async ({ ctx, input }) => {
       const range = resolveRange(input);
       const interval = input.interval ?? chooseInterval(range.start, range.end);
@@ -163,7 +163,7 @@ export const weatherRouter = router({
           return result;
         },
       );
-      markCache(ctx, status);
+      markCache(ctx, status, ttlFor(range));
       return value;
     }),
 });
