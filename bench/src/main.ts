@@ -56,7 +56,11 @@ async function versions() {
     timescaledb: 'not installed (plain PostgreSQL)',
     kafka: process.env.KAFKA_VERSION ?? 'unknown',
     redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
-    kcat: /kcat - .*? version (\S+)/.exec(sh('kcat', ['-V']))?.[1] ?? 'unknown',
+    kcat: (() => {
+      const banner = sh('kcat', ['-V']);
+      const kcat = /Version (\S+)/.exec(banner)?.[1] ?? 'unknown';
+      return `${kcat} (librdkafka ${/librdkafka (\S+)/.exec(banner)?.[1] ?? 'unknown'})`;
+    })(),
     kafkajs: pkg('kafkajs'),
     pg: pkg('pg'),
     next: pkg('next'),
