@@ -1,14 +1,22 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rowsOf, timeseriesQuery } from '@weather/db';
-import { createPipeline, type Pipeline, stats, until } from '@weather/test-kit';
+import {
+  createPipeline,
+  type Pipeline,
+  postBatch,
+  stats,
+  uniqueReadings,
+  until,
+} from '@weather/test-kit';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { type BenchConfig, brokers, log, meterFor, sh, tmpDir } from './context';
 import { machineMeter } from './cpu';
 import { COPY_COLUMNS, csvLines, startFor, type Workload } from './data';
 import { startDriver } from './driver-client';
-import { percentile, sleep } from './stats';
+import { percentile } from './stats';
 
 const quiet = { LOG_LEVEL: 'warn' };
 
@@ -21,20 +29,14 @@ const apps = (label: string) =>
       : [],
   });
 
-/** One batch from stations no scenario counts: JIT warm-up, and proof the consumer has joined. */
+/**
+ * One batch from stations no scenario counts (test-kit's `ST-…` readings): JIT warm-up, and
+ * proof the consumer has joined.
+ */
 async function warmUp(collectorUrl: string, consumerUrl?: string) {
-  const start = startFor(1000, 100);
-  const records = Array.from({ length: 1000 }, (_, i) => ({
-    station_id: `WARM-${i % 100}`,
-    timestamp: new Date(start + Math.floor(i / 100) * 60_000).toISOString(),
-    temperature: 20,
-  }));
-  const res = await fetch(`${collectorUrl}/weather-data/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ records }),
-  });
-  if (res.status !== 202) throw new Error(`warm-up batch answered ${res.status}`);
+  const records = uniqueReadings(1000, 100);
+  const { status } = await postBatch(collectorUrl, records);
+  if (status !== 202) throw new Error(`warm-up batch answered ${status}`);
   if (consumerUrl) {
     await until('the warm-up batch to be stored', async () => {
       return (await stats(consumerUrl)).inserted >= records.length;

@@ -14,5 +14,3 @@ export const median = (samples: readonly number[]) => {
     ? ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
     : (sorted[Math.floor(mid)] as number);
 };
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
