@@ -70,6 +70,24 @@ describe('readingSchema', () => {
       /future/,
     ],
     [
+      'a year-0 timestamp (PostgreSQL cannot store it)',
+      { ...valid, timestamp: '0000-01-01T00:00:00Z' },
+      'timestamp',
+      /before 1900/,
+    ],
+    [
+      'year 1 with an offset that moves it into year 0',
+      { ...valid, timestamp: '0001-01-01T00:00:00+14:00' },
+      'timestamp',
+      /before 1900/,
+    ],
+    [
+      'a timestamp just before 1900',
+      { ...valid, timestamp: '1899-12-31T23:59:59.999Z' },
+      'timestamp',
+      /before 1900/,
+    ],
+    [
       'a missing station id',
       { timestamp: valid.timestamp, temperature: 1 },
       'station_id',
@@ -92,6 +110,14 @@ describe('readingSchema', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]?.path).toBe(path);
     expect(found[0]?.message).toMatch(message);
+  });
+
+  it('accepts 1900-01-01T00:00:00Z, the lower bound, on the fast path and through zod', () => {
+    const input = { ...valid, timestamp: '1900-01-01T00:00:00Z' };
+    expect(problems(input)).toEqual([]);
+    expect(fastReading(input, Date.parse(valid.timestamp))?.timestamp).toBe(
+      '1900-01-01T00:00:00.000Z',
+    );
   });
 
   it('allows a timestamp up to 5 minutes ahead (clock skew)', () => {
@@ -137,6 +163,10 @@ describe('readingParser (the fast path)', () => {
       '2026-02-30T10:00:00Z',
       '2025-02-29T10:00:00Z',
       '1900-02-29T10:00:00Z',
+      '1900-01-01T00:00:00Z',
+      '1899-12-31T23:59:59Z',
+      '0099-06-01T10:00:00Z',
+      '0100-06-01T10:00:00Z',
       '2000-02-29T10:00:00.999Z',
       '2026-04-31T10:00:00Z',
       '2026-00-10T10:00:00Z',

@@ -17,6 +17,10 @@ export const MEASUREMENT_NAMES = Object.keys(MEASUREMENTS) as Measurement[];
 /** A reading timestamp may be at most this far ahead of the clock it is checked against. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
+/** SPEC §3: no reading is older than this (and PostgreSQL cannot store year 0 at all). */
+export const MIN_READING_TIME = '1900-01-01T00:00:00.000Z';
+export const MIN_READING_MS = Date.parse(MIN_READING_TIME);
+
 export const STATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const stationIdSchema = z
@@ -59,6 +63,10 @@ export function readingSchema(now: () => number = Date.now) {
           const ms = Date.parse(value);
           if (Number.isNaN(ms)) {
             ctx.addIssue({ code: 'custom', message: 'is not a real date' });
+            return z.NEVER;
+          }
+          if (ms < MIN_READING_MS) {
+            ctx.addIssue({ code: 'custom', message: 'is before 1900-01-01T00:00:00Z' });
             return z.NEVER;
           }
           if (ms > now() + MAX_FUTURE_SKEW_MS) {
@@ -108,7 +116,7 @@ function digitsAt(s: string, at: number, length: number): number {
 
 /**
  * Epoch ms of a canonical UTC timestamp of a real date — "2026-06-01T10:00:00Z" or
- * "2026-06-01T10:00:00.000Z", years 0100–9999 — else NaN. What a station's clock prints, read
+ * "2026-06-01T10:00:00.000Z", years 1900–9999 — else NaN. What a station's clock prints, read
  * without a regular expression or a Date.
  */
 function canonicalUtcMs(s: string): number {
@@ -125,7 +133,7 @@ function canonicalUtcMs(s: string): number {
   const minute = digitsAt(s, 14, 2);
   const second = digitsAt(s, 17, 2);
   const monthDays = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (year < 100 || day < 1 || day > monthDays || hour < 0 || hour > 23) return Number.NaN;
+  if (year < 1900 || day < 1 || day > monthDays || hour < 0 || hour > 23) return Number.NaN;
   if (minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, millis);
 }
