@@ -1,9 +1,10 @@
 // @ts-check
 // `npm start`: the whole system on this machine — infrastructure, migrations, every app built and
-// started, health awaited, URLs printed. Ctrl-C stops everything this command started.
-import { spawn } from 'node:child_process';
+// started, health awaited, URLs printed. A part that exits is restarted (lib/supervisor.mjs);
+// Ctrl-C stops everything this command started.
 import { prepare, root, run } from './lib/session.mjs';
-import { isPortOpen, portHolder, say, waitFor } from './lib/util.mjs';
+import { brokerPart, createSupervisor, processPart } from './lib/supervisor.mjs';
+import { isPortOpen, portHolder, say } from './lib/util.mjs';
 
 /** @type {{ name: string, port: number, health: string, cmd: string[], urls: string[] }[]} */
 const apps = [
@@ -37,8 +38,10 @@ const apps = [
   },
 ];
 
-/** @type {import('node:child_process').ChildProcess[]} */
-const children = [];
+/** @type {ReturnType<typeof createSupervisor> | undefined} */
+let supervisor;
+/** @type {ReturnType<typeof createSupervisor> | undefined} */
+let brokerSupervisor;
 let shuttingDown = false;
 /** @type {() => Promise<void>} */
 let stopStack = async () => {};
@@ -47,20 +50,9 @@ async function shutdown(/** @type {number} */ code) {
   if (shuttingDown) return;
   shuttingDown = true;
   say('stopping apps…');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
-          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  // Apps first: they drain into Kafka and commit to it while stopping.
+  await supervisor?.stop();
+  await brokerSupervisor?.stop();
   await stopStack();
   say('stopped.');
   process.exit(code);
@@ -70,7 +62,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  const { env, stop } = await prepare({ databaseVar: 'DATABASE_URL' });
+  const { env, stop, kafka } = await prepare({ databaseVar: 'DATABASE_URL' });
   stopStack = stop;
   for (const app of apps) {
     if (await isPortOpen('127.0.0.1', app.port)) {
@@ -81,46 +73,39 @@ try {
   }
   run('npx', ['turbo', 'run', 'build', '--filter=./apps/*'], env, 'build');
 
+  // The supervisor has logged which part broke which rule.
+  const onGiveUp = () => void shutdown(1);
+  if (kafka) {
+    brokerSupervisor = createSupervisor();
+    brokerSupervisor.add(brokerPart(kafka));
+    void brokerSupervisor.gaveUp.then(onGiveUp);
+  }
+  supervisor = createSupervisor();
+  void supervisor.gaveUp.then(onGiveUp);
   for (const app of apps) {
     const [cmd = 'node', ...args] = app.cmd;
-    // Next's standalone server reads PORT and HOSTNAME.
-    const appEnv = { ...env, PORT: String(app.port), HOSTNAME: env.HOST ?? '127.0.0.1' };
-    const child = spawn(cmd, args, { cwd: root, env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    const prefix = `\x1b[35m[${app.name}]\x1b[0m `;
-    for (const stream of [child.stdout, child.stderr]) {
-      let partial = '';
-      stream.on('data', (chunk) => {
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
-      });
-    }
-    child.once('exit', (code, signal) => {
-      if (shuttingDown) return;
-      say(`${app.name} exited unexpectedly (${code ?? signal}); stopping everything.`);
-      void shutdown(1);
-    });
+    supervisor.add(
+      processPart({
+        name: app.name,
+        cmd,
+        args,
+        cwd: root,
+        // Next's standalone server reads PORT and HOSTNAME.
+        env: { ...env, PORT: String(app.port), HOSTNAME: env.HOST ?? '127.0.0.1' },
+        healthUrl: `http://127.0.0.1:${app.port}${app.health}`,
+      }),
+    );
   }
 
-  await Promise.all(
-    apps.map((app) =>
-      waitFor(
-        `${app.name} to answer ${app.health} on port ${app.port}`,
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${app.port}${app.health}`);
-          return res.ok;
-        },
-        { timeoutMs: 90_000 },
-      ),
-    ),
-  );
+  await supervisor.ready();
   say('everything is up:');
   for (const app of apps) {
     for (const url of app.urls) say(`  ${app.name.padEnd(10)} http://localhost:${app.port}${url}`);
   }
-  say('Ctrl-C stops it all.');
+  say('Ctrl-C stops it all; a part that exits is restarted.');
 } catch (error) {
-  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
-  await shutdown(1);
+  if (!shuttingDown) {
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+  }
 }

@@ -112,6 +112,7 @@ const MAVEN_MISSING =
  *   Safe to call more than once.
  * @property {Promise<number | null>} [exited]  Only when started: settles with the
  *   exit code once the broker process is gone, for whatever reason.
+ * @property {number} [pid]  Only when started: the broker's process id.
  */
 
 /**
@@ -205,7 +206,9 @@ async function startBroker({ target, rootDir, dataDir, log, timeoutMs }) {
   await writeServerProperties(propsFile, target, controllerPort, logDirs);
 
   // A fresh log per start: it is for diagnosing this run, and unbounded appends
-  // would slowly fill a long-lived dev machine.
+  // would slowly fill a long-lived dev machine. The previous run's log is kept
+  // once: after a crash and a restart (npm start), it holds why the broker died.
+  if (existsSync(logFile)) await rename(logFile, path.join(dataDir, 'broker.previous.log'));
   await writeFile(logFile, '');
   const classpath = `${libsDir}${path.sep}*`;
   const javaArgs = [...JVM_OPTS, `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, '-cp', classpath];
@@ -268,7 +271,7 @@ async function startBroker({ target, rootDir, dataDir, log, timeoutMs }) {
   log(
     `Kafka is ready at ${fmt(target)} after ${((Date.now() - t0) / 1000).toFixed(1)} s (log: ${path.relative(rootDir, logFile)}).`,
   );
-  return { started: true, stop, exited };
+  return { started: true, stop, exited, pid: child.pid };
 }
 
 /**

@@ -20,7 +20,8 @@ export const defaults = {
 /**
  * The common set-up of `npm start` and `npm test`: check Node, read `.env`, install
  * dependencies, bring up the infrastructure and apply migrations. Returns the environment the
- * apps and tests run with, and a `stop` that undoes what was started (also on Ctrl-C).
+ * apps and tests run with, a `stop` that undoes what was started (also on Ctrl-C), and the Kafka
+ * broker it started, if any (see `ensureStack`).
  * @param {{ databaseVar: 'DATABASE_URL' | 'TEST_DATABASE_URL' }} opts
  */
 export async function prepare({ databaseVar }) {
@@ -57,7 +58,7 @@ export async function prepare({ databaseVar }) {
     await stop();
     throw error;
   }
-  return { env: { ...process.env, ...env }, stop };
+  return { env: { ...process.env, ...env }, stop, kafka: stack.kafka };
 }
 
 /**
