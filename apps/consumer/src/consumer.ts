@@ -46,6 +46,10 @@ export async function runConsumer(
   deps: ProcessorDeps,
   logger: Logger,
 ) {
+  // Which partitions are ours decides where uncommitted records count against this consumer.
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    deps.stats.noteAssignment(payload.memberAssignment[options.topic] ?? []);
+  });
   await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
@@ -81,6 +85,7 @@ export async function runConsumer(
             },
           ],
         });
+        deps.stats.noteCommit(batch.partition);
         await heartbeat();
       }
     },

@@ -14,6 +14,12 @@ export const envSchema = z.object({
   CONSUMER_CONCURRENCY: envVars.positiveInt(3),
   /** Reading keys remembered as stored, to drop duplicates before the database. */
   CONSUMER_SEEN_KEYS: envVars.positiveInt(200_000),
+  /** Records uncommitted for longer than this make the consumer not ready (/ready 503). */
+  CONSUMER_STALL_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'must be an integer of at least 1000 (ms)')
+    .default(60_000),
   DATABASE_URL: sharedVars.DATABASE_URL,
   ...timescaleSettingsVars,
   REDIS_URL: sharedVars.REDIS_URL,

@@ -1,6 +1,7 @@
 import { deadLetterTopic } from '@weather/core/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import {
+  classifyDatabaseError,
   createDb,
   insertReadings,
   migrateWithLock,
@@ -51,9 +52,19 @@ const lateData = new LateDataRefresher((range) => refreshAggregates(database.db,
 const app = await createApp({
   logger,
   stats,
+  stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
   checks: [
     kafkaCheck(admin, env.KAFKA_TOPIC),
-    { name: 'database', check: async () => void (await database.pool.query('select 1')) },
+    {
+      name: 'database',
+      check: async () => {
+        try {
+          await database.pool.query('select 1');
+        } catch (err) {
+          throw new Error(classifyDatabaseError(err).message);
+        }
+      },
+    },
   ],
 });
 let lagTimer: NodeJS.Timeout | undefined;
@@ -103,8 +114,7 @@ await runService({
     );
     const updateLag = async () => {
       try {
-        stats.lag = await measureLag(admin, env.CONSUMER_GROUP_ID, env.KAFKA_TOPIC);
-        stats.lagUpdatedAt = new Date();
+        stats.noteLag(await measureLag(admin, env.CONSUMER_GROUP_ID, env.KAFKA_TOPIC));
       } catch (err) {
         logger.debug({ err }, 'could not measure lag');
       }

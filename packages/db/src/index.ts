@@ -1,4 +1,10 @@
 export { createDb, type Database, type DbOptions, rowsOf } from './client';
+export {
+  classifyDatabaseError,
+  DATABASE_ERROR_MAX_LENGTH,
+  type DatabaseErrorInfo,
+  type DatabaseErrorKind,
+} from './errors';
 export { type MigrationResult, migrate, migrateWithLock, migrationFolders } from './migrate';
 export {
   type AggregateResult,

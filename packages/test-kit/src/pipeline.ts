@@ -264,6 +264,10 @@ export async function stats(consumerUrl: string) {
     duplicates_dropped_memory: number;
     duplicates_dropped_database: number;
     dead_lettered: number;
+    dead_lettered_database: number;
+    database_error: string | null;
+    last_commit_at: string | null;
+    last_commit_age_s: number | null;
     lag: { total: number };
   };
 }
