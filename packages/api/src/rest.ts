@@ -1,5 +1,8 @@
+import type { TRPCError } from '@trpc/server';
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
 import type { QueryCache } from './cache';
+import { describeError, type ErrorBody } from './errors';
+import { malformedEncoding } from './limits';
 import { appRouter } from './root';
 import type { ApiContext } from './trpc';
 
@@ -14,12 +17,21 @@ const CACHED_ROUTE = /^\/weather\/(?:aggregate|timeseries)\/([^/]+)$/;
  * readings invalidate both at once, and kept as long as the procedure allowed.
  */
 export async function handleRest(
-  req: Request,
+  request: Request,
   createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
   endpoint: `/${string}` = '/api',
   cache?: QueryCache,
 ): Promise<Response> {
+  // trpc-to-openapi answers every HEAD with an empty 204; answer it as GET would (the HTTP
+  // server sends no body for HEAD), so a HEAD of an unknown station is a 404 too.
+  const req = request.method === 'HEAD' ? new Request(request, { method: 'GET' }) : request;
   const url = new URL(req.url);
+  const malformed = malformedEncoding(url.pathname, url.search);
+  if (malformed) {
+    return Response.json({ error: 'malformed_url', message: malformed } satisfies ErrorBody, {
+      status: 400,
+    });
+  }
   const route =
     req.method === 'GET' ? CACHED_ROUTE.exec(url.pathname.slice(endpoint.length)) : null;
   if (!cache || !route) return openApi(req, createContext, endpoint).response;
@@ -51,6 +63,7 @@ export async function handleRest(
 /**
  * trpc-to-openapi's fetch adapter is typed with `resHeaders` but runs its Node handler, which
  * passes `res`; the context gets whichever is there. Also returns the context it created.
+ * Its error bodies are tRPC's shape plus its own fields; ours is the API's `{ error, message }`.
  */
 function openApi(
   req: Request,
@@ -58,10 +71,14 @@ function openApi(
   endpoint: `/${string}`,
 ) {
   let created: ApiContext | undefined;
-  const response = createOpenApiFetchHandler({
+  let failure: { error: TRPCError; routed: boolean } | undefined;
+  const answered = createOpenApiFetchHandler({
     endpoint,
     req,
     router: appRouter,
+    onError: ({ error, path }) => {
+      failure = { error, routed: path !== undefined };
+    },
     createContext: (opts) => {
       const { resHeaders, res } = opts as {
         resHeaders?: Headers;
@@ -72,6 +89,16 @@ function openApi(
       );
       return created;
     },
+  });
+  const response = answered.then((res) => {
+    if (!failure) return res;
+    const { status, body } = describeError(failure.error);
+    if (!failure.routed && failure.error.code === 'NOT_FOUND') {
+      body.message = `No route for ${req.method} ${new URL(req.url).pathname}`;
+    }
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    return Response.json(body, { status, headers });
   });
   return { response, context: response.then(() => created) };
 }

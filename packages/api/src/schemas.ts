@@ -1,11 +1,30 @@
-import { MEASUREMENT_NAMES, MEASUREMENTS, stationIdSchema } from '@weather/core/reading';
+import {
+  MEASUREMENT_NAMES,
+  MEASUREMENTS,
+  MIN_READING_MS,
+  MIN_READING_TIME,
+  stationIdSchema,
+} from '@weather/core/reading';
 import { INTERVALS } from '@weather/db';
 import { z } from 'zod';
 
+/** The last instant of a four-digit year: past it, `toISOString()` writes a six-digit year. */
+export const MAX_QUERY_TIME = '9999-12-31T23:59:59.999Z';
+const MAX_QUERY_MS = Date.parse(MAX_QUERY_TIME);
+
+// No reading is older than MIN_READING_TIME (SPEC §3), and PostgreSQL cannot take year 0, so a
+// bound outside these years is the client's error, not a failed query.
 const isoTime = (description: string) =>
   z.iso
-    .datetime({ offset: true, error: 'must be ISO 8601 with "Z" or a UTC offset' })
-    .meta({ description });
+    .datetime({ offset: true, abort: true, error: 'must be ISO 8601 with "Z" or a UTC offset' })
+    .refine(
+      (value) => {
+        const ms = Date.parse(value);
+        return ms >= MIN_READING_MS && ms <= MAX_QUERY_MS;
+      },
+      { error: `must be between ${MIN_READING_TIME} and ${MAX_QUERY_TIME}` },
+    )
+    .meta({ description: `${description}, from ${MIN_READING_TIME} to ${MAX_QUERY_TIME}` });
 
 export const stationParam = stationIdSchema.meta({ description: 'Station id' });
 

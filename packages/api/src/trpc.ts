@@ -4,6 +4,7 @@ import type { Database } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { z } from 'zod';
 import type { CacheStatus, QueryCache } from './cache';
+import { ApiError, databaseFailure, describeError } from './errors';
 
 export interface ApiContext {
   db: Database;
@@ -19,8 +20,28 @@ export interface ApiContext {
   generatorUrl?: string;
 }
 
-// Never send stack traces to clients; errors are logged server-side.
-const t = initTRPC.context<ApiContext>().meta<OpenApiMeta>().create({ isDev: false });
+// Clients get the code, status and `error` reason the dashboard and REST read, and a message
+// that is ours: never a stack trace, a statement or its parameters (errors are logged here).
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    isDev: false,
+    errorFormatter: ({ shape, error }) => {
+      const { body } = describeError(error);
+      return {
+        code: shape.code,
+        message: body.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          error: body.error,
+          ...(body.issues ? { issues: body.issues } : {}),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 
@@ -36,17 +57,42 @@ export function syncOutput<T extends z.ZodType>(schema: T): T {
 }
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure: errors that are not ours become a logged 500 with a generic message. */
-export const publicProcedure = t.procedure.use(async ({ ctx, next, path }) => {
+/**
+ * Every procedure: input that is not JSON is the client's error (400); a failed query is 503
+ * while the database is unreachable or times out, 400 for a value it cannot represent, else a
+ * logged 500 with a generic message. Database errors are logged by their code and the server's
+ * own message, never the statement or its parameters.
+ */
+export const publicProcedure = t.procedure.use(async ({ ctx, next, path, getRawInput }) => {
+  try {
+    await getRawInput();
+  } catch (cause) {
+    throw new ApiError({
+      code: 'PARSE_ERROR',
+      reason: 'malformed_input',
+      message: 'The input is not valid JSON',
+      cause,
+    });
+  }
   const result = await next();
   if (
-    !result.ok &&
-    !(result.error.cause instanceof TRPCError) &&
-    result.error.code === 'INTERNAL_SERVER_ERROR'
+    result.ok ||
+    result.error.cause instanceof TRPCError ||
+    result.error.code !== 'INTERNAL_SERVER_ERROR'
   ) {
-    ctx.logger?.error({ err: result.error.cause ?? result.error, path }, 'query failed');
+    return result;
   }
-  return result;
+  const cause = result.error.cause ?? result.error;
+  const failure = databaseFailure(cause);
+  if (!failure) {
+    ctx.logger?.error({ err: cause, path }, 'query failed');
+    return result;
+  }
+  const { info, error } = failure;
+  const log = { path, db: { code: info.code, message: info.message } };
+  if (error.code === 'INTERNAL_SERVER_ERROR') ctx.logger?.error(log, 'query failed');
+  else ctx.logger?.warn(log, `query failed: ${error.reason}`);
+  throw error;
 });
 
 /** Reports where an answer came from (`x-cache: hit|miss`) when there is an HTTP response. */

@@ -4,6 +4,7 @@ import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@weather/api';
+import { MAX_BATCH_SIZE, MAX_URL_LENGTH } from '@weather/api/limits';
 import { type ReactNode, useState } from 'react';
 import { makeQueryClient } from './query-client';
 
@@ -21,7 +22,12 @@ function getQueryClient() {
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc' })] }),
+    createTRPCClient<AppRouter>({
+      // Within the server's bounds: longer batches are split, not refused.
+      links: [
+        httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE, maxURLLength: MAX_URL_LENGTH }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

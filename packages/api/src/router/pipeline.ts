@@ -1,5 +1,6 @@
 import { approximateReadingCount, pingDatabase } from '@weather/db';
 import { z } from 'zod';
+import { databaseFailure, safeRemoteText } from '../errors';
 import { publicProcedure, router } from '../trpc';
 
 const TIMEOUT_MS = 2000;
@@ -60,9 +61,12 @@ async function readiness(name: 'collector' | 'consumer', url: string | undefined
       : {
           name,
           status: 'degraded',
-          detail: failing.map(([k, v]) => `${k}: ${v}`).join('; ') || `HTTP ${res.status}`,
+          detail:
+            safeRemoteText(failing.map(([k, v]) => `${k}: ${v}`).join('; '), 300) ||
+            `HTTP ${res.status}`,
         };
-  return { health, kafka: checks.kafka };
+  const kafka = checks.kafka === undefined ? undefined : safeRemoteText(String(checks.kafka));
+  return { health, kafka };
 }
 
 async function probe(
@@ -78,7 +82,11 @@ async function probe(
     ]);
     return { name, status: 'up', detail: 'answering' };
   } catch (error) {
-    return { name, status: 'down', detail: error instanceof Error ? error.message : String(error) };
+    // A failed query's message is its statement; show the server's own reason instead.
+    const detail =
+      databaseFailure(error)?.info.message ??
+      (error instanceof Error ? error.message : String(error));
+    return { name, status: 'down', detail: safeRemoteText(detail) };
   }
 }
 
@@ -135,10 +143,18 @@ export const pipelineRouter = router({
                 detail: kafkaVerdicts.find((v) => v !== 'ok') ?? 'unreachable',
               };
       const parsedStats = 'error' in stats ? null : consumerStats.safeParse(stats.body);
+      const consumerFigures = parsedStats?.success ? parsedStats.data : null;
       return {
         checked_at: new Date().toISOString(),
         services: [collector.health, consumer.health, kafka, database, redis, generator],
-        consumer: parsedStats?.success ? parsedStats.data : null,
+        // Whatever the consumer reports, the dashboard never shows a statement or its values.
+        consumer: consumerFigures && {
+          ...consumerFigures,
+          database_error:
+            consumerFigures.database_error === null
+              ? null
+              : safeRemoteText(consumerFigures.database_error),
+        },
         stored,
       };
     }),

@@ -1,15 +1,10 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@weather/api';
+import { handleTrpc } from '@weather/api';
 import { createContext } from '@/server/context';
+import { onlyMethods } from '@/server/http-errors';
 
 export const dynamic = 'force-dynamic';
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: ({ resHeaders }) => createContext(resHeaders),
-  });
+const handler = (req: Request) => handleTrpc(req, createContext, '/api/trpc');
 
 export { handler as GET, handler as POST };
+export const { DELETE, OPTIONS, PATCH, PUT } = onlyMethods('GET', 'POST');

@@ -1,28 +1,46 @@
 import { TRPCError } from '@trpc/server';
-import { createCaller, csvHeader, csvRow } from '@weather/api';
-import { createContext } from '@/server/context';
+import { createCaller, csvHeader, csvRow, describeError } from '@weather/api';
+import { createContext, services } from '@/server/context';
+import { errorResponse, onlyMethods } from '@/server/http-errors';
 import { handleRest } from '@/server/rest';
 
 export const dynamic = 'force-dynamic';
 
+const FORMATS = ['json', 'csv'];
+
+/** The station id segment of /api/weather/{id}, decoded once (the proxy refused bad escapes). */
+function stationIdOf(pathname: string): string {
+  const segment = pathname.split('/')[3] ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /**
  * REST for /api/weather/...; the readings endpoint also streams CSV (`format=csv` or
  * `Accept: text/csv`), page by page through the same procedure, so validation, 404s and bounds
- * are the JSON endpoint's.
+ * are the JSON endpoint's. Any other `format` is refused rather than ignored.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ path: string[] }> }) {
   const { path } = await params;
   const url = new URL(req.url);
-  const wantsCsv =
-    url.searchParams.get('format') === 'csv' ||
-    (req.headers.get('accept') ?? '').includes('text/csv');
+  const format = url.searchParams.get('format');
+  if (format !== null && !FORMATS.includes(format)) {
+    return errorResponse(400, 'bad_request', 'format must be json or csv');
+  }
+  if (format === 'csv' && path.length !== 1) {
+    return errorResponse(400, 'bad_request', 'format=csv is available for readings only');
+  }
+  const wantsCsv = format === 'csv' || (req.headers.get('accept') ?? '').includes('text/csv');
   if (path.length !== 1 || !wantsCsv) {
     if (url.searchParams.has('format')) url.searchParams.delete('format');
     return handleRest(new Request(url, req));
   }
   const caller = createCaller(createContext());
   const query = {
-    station_id: decodeURIComponent(path[0] ?? ''),
+    station_id: stationIdOf(url.pathname),
     start_time: url.searchParams.get('start_time') ?? undefined,
     end_time: url.searchParams.get('end_time') ?? undefined,
     limit: 5000,
@@ -31,11 +49,15 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
   try {
     page = await caller.weather.readings(query);
   } catch (error) {
-    if (error instanceof TRPCError) {
-      const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'BAD_REQUEST' ? 400 : 500;
-      return Response.json({ message: error.message, code: error.code }, { status });
+    if (!(error instanceof TRPCError)) {
+      services().logger.error({ err: error }, 'CSV export failed');
     }
-    throw error;
+    const { status, body } = describeError(
+      error instanceof TRPCError
+        ? error
+        : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }),
+    );
+    return Response.json(body, { status });
   }
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -50,7 +72,14 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
         controller.close();
       } catch (error) {
         // Headers are gone by now: abort the body so the client sees a failed, not a short, file.
-        controller.error(error);
+        services().logger.warn(
+          {
+            station_id: query.station_id,
+            code: error instanceof TRPCError ? error.code : undefined,
+          },
+          'CSV export aborted',
+        );
+        controller.error(new Error('CSV export aborted'));
       }
     },
   });
@@ -61,3 +90,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
     },
   });
 }
+
+export const { DELETE, OPTIONS, PATCH, POST, PUT } = onlyMethods('GET');
