@@ -13,6 +13,7 @@ import { createServer, errorBody } from '@weather/server';
 import { z } from 'zod';
 import { BackfillRunningError, Generator } from './generator';
 import type { StationProfile } from './model/stations';
+import { allowedTargets, TargetNotAllowedError } from './targets';
 
 /** The model's profile in the API's casing (snake_case, as every JSON body here). */
 const toSimulatedStation = ({ climate, ...identity }: StationProfile) => ({
@@ -35,6 +36,8 @@ export interface AppDeps {
   logger: Logger;
   /** Default collector for runs and backfills that do not name one. */
   collectorUrl: string;
+  /** Collectors `collector_url` may name (GENERATOR_ALLOWED_TARGETS); default `[collectorUrl]`. */
+  allowedTargets?: string[];
   maxInFlight?: number;
   stopGraceMs?: number;
   /** Pass one to share it with the process (shutdown); otherwise the app makes its own. */
@@ -58,6 +61,7 @@ export async function createApp(deps: AppDeps) {
     new Generator({
       logger: deps.logger,
       collectorUrl: deps.collectorUrl,
+      allowedTargets: allowedTargets(deps.allowedTargets ?? [deps.collectorUrl]),
       maxInFlight: deps.maxInFlight,
       stopGraceMs: deps.stopGraceMs,
     });
@@ -65,6 +69,10 @@ export async function createApp(deps: AppDeps) {
     info: serviceInfo,
     logger: deps.logger,
     validationStatus: 400,
+  });
+  const notAllowed = (error: TargetNotAllowedError) => ({
+    error: 'target_not_allowed',
+    message: error.message,
   });
   // Every option has a default, so a POST without a body means "all defaults".
   const emptyBodyIsDefaults = (request: { body: unknown }, _reply: unknown, done: () => void) => {
@@ -81,14 +89,27 @@ export async function createApp(deps: AppDeps) {
           'Every station takes a reading each `interval` seconds and uploads it through the ' +
           'collector. All options are optional. **Starting while a run is going restarts it** with ' +
           'the new options: the running one is stopped first (requests in flight finish), its ' +
-          'counters are replaced, and the answer says `restarted`. Invalid options: 400 with the reason.',
+          'counters are replaced, and the answer says `restarted`. Invalid options, or a ' +
+          '`collector_url` outside GENERATOR_ALLOWED_TARGETS: 400 with the reason, and nothing is sent.',
         tags: ['generator'],
         body: startOptionsSchema,
-        response: { 202: startResultSchema, 400: errorBody },
+        response: {
+          202: startResultSchema.meta({ description: 'Started (or restarted) with these options' }),
+          400: errorBody.meta({
+            description: 'Malformed or invalid options, or a collector_url that is not allowed',
+          }),
+        },
       },
       preValidation: emptyBodyIsDefaults,
     },
-    async (request, reply) => reply.code(202).send(await generator.start(request.body)),
+    async (request, reply) => {
+      try {
+        return reply.code(202).send(await generator.start(request.body));
+      } catch (error) {
+        if (!(error instanceof TargetNotAllowedError)) throw error;
+        return reply.code(400).send(notAllowed(error));
+      }
+    },
   );
 
   app.post(
@@ -100,7 +121,7 @@ export async function createApp(deps: AppDeps) {
           'Stops taking readings, waits for requests in flight (up to 10 s, then cuts them off), ' +
           'and discards what stations still buffer. Answers with the final counts.',
         tags: ['generator'],
-        response: { 200: stopResultSchema },
+        response: { 200: stopResultSchema.meta({ description: 'Stopped; the final counts' }) },
       },
     },
     async () => generator.stop(),
@@ -117,7 +138,11 @@ export async function createApp(deps: AppDeps) {
           "collector's message), retried, duplicates, unique readings accepted (the rows the " +
           'database should end up with), and every injected fault.',
         tags: ['generator'],
-        response: { 200: generatorStatusSchema },
+        response: {
+          200: generatorStatusSchema.meta({
+            description: 'Counts of the live run and the backfill',
+          }),
+        },
       },
     },
     async () => generator.status(),
@@ -131,10 +156,17 @@ export async function createApp(deps: AppDeps) {
         description:
           'Runs in the background as fast as the collector accepts, in batches of up to 1,000; ' +
           'progress is in GET /status under `backfill`. 409 while another backfill runs. ' +
-          'Independent of the live run.',
+          'Independent of the live run. A `collector_url` outside GENERATOR_ALLOWED_TARGETS: 400, ' +
+          'nothing is sent.',
         tags: ['generator'],
         body: backfillOptionsSchema,
-        response: { 202: backfillResultSchema, 400: errorBody, 409: errorBody },
+        response: {
+          202: backfillResultSchema.meta({ description: 'Backfill started in the background' }),
+          400: errorBody.meta({
+            description: 'Malformed or invalid options, or a collector_url that is not allowed',
+          }),
+          409: errorBody.meta({ description: 'A backfill is already running' }),
+        },
       },
       preValidation: emptyBodyIsDefaults,
     },
@@ -143,6 +175,7 @@ export async function createApp(deps: AppDeps) {
         const backfill = generator.startBackfill(request.body);
         return reply.code(202).send({ status: 'started' as const, backfill });
       } catch (error) {
+        if (error instanceof TargetNotAllowedError) return reply.code(400).send(notAllowed(error));
         if (!(error instanceof BackfillRunningError)) throw error;
         return reply.code(409).send({ error: 'backfill_running', message: error.message });
       }
@@ -159,7 +192,9 @@ export async function createApp(deps: AppDeps) {
           'the stations such a run would simulate.',
         tags: ['generator'],
         querystring: stationsQuerySchema,
-        response: { 200: z.array(simulatedStationSchema) },
+        response: {
+          200: z.array(simulatedStationSchema).meta({ description: 'The simulated stations' }),
+        },
       },
     },
     async (request) =>

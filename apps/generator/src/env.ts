@@ -1,10 +1,33 @@
 import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
 import { z } from 'zod';
+import { normaliseTarget } from './targets';
 
 export const envSchema = z.object({
   GENERATOR_PORT: envVars.port(8004),
   /** Where simulated stations send readings unless POST /start names another collector. */
   COLLECTOR_URL: sharedVars.COLLECTOR_URL,
+  /**
+   * The collectors `collector_url` of POST /start and /backfill may name: comma-separated
+   * http(s) URLs or origins. Unset: only COLLECTOR_URL.
+   */
+  GENERATOR_ALLOWED_TARGETS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (list) =>
+        list === undefined ||
+        (list.length > 0 && list.every((entry) => normaliseTarget(entry) !== undefined)),
+      {
+        message:
+          'must be a comma-separated list of http(s) URLs or origins, without credentials, query or fragment',
+      },
+    ),
   /** Requests in flight across all stations of a live run. */
   GENERATOR_MAX_IN_FLIGHT: envVars.positiveInt(32),
   HOST: sharedVars.HOST,

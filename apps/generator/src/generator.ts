@@ -10,11 +10,14 @@ import type { Logger } from '@weather/core/logger';
 import { Backfill } from './backfill';
 import { LiveRun } from './live-run';
 import { createStations, type StationProfile } from './model/stations';
+import { type AllowedTargets, TargetNotAllowedError } from './targets';
 
 export interface GeneratorDeps {
   logger: Logger;
   /** Where readings go unless the options name another collector. */
   collectorUrl: string;
+  /** The collectors options may name; default: only `collectorUrl`'s origin and path. */
+  allowedTargets: AllowedTargets;
   /** Requests in flight across all stations of a live run. */
   maxInFlight?: number;
   /** How long stop waits for requests in flight. */
@@ -45,6 +48,7 @@ export class Generator {
     input: StartOptionsInput = {},
   ): Promise<{ status: 'started' | 'restarted'; run: RunStatus }> {
     const options = startOptionsSchema.parse(input);
+    this.checkTarget(options.collector_url);
     return this.inTurn(async () => {
       const restarted = this.run?.running === true;
       if (this.run) await this.run.stop();
@@ -83,6 +87,7 @@ export class Generator {
 
   startBackfill(input: BackfillOptionsInput = {}): BackfillStatus {
     const options = backfillOptionsSchema.parse(input);
+    this.checkTarget(options.collector_url);
     if (this.backfill?.running) throw new BackfillRunningError();
     this.backfill = new Backfill(
       { ...options, collector_url: options.collector_url ?? this.deps.collectorUrl },
@@ -107,6 +112,13 @@ export class Generator {
       count ?? this.run?.options.stations ?? 10,
       seed ?? this.run?.options.seed ?? 1,
     );
+  }
+
+  /** Throws before anything starts (a running run keeps going) when the collector is not allowed. */
+  private checkTarget(url: string | undefined) {
+    if (url !== undefined && !this.deps.allowedTargets.allows(url)) {
+      throw new TargetNotAllowedError(url);
+    }
   }
 
   private inTurn<T>(task: () => Promise<T>): Promise<T> {

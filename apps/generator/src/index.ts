@@ -8,6 +8,7 @@ const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL })
 const app = await createApp({
   logger,
   collectorUrl: env.COLLECTOR_URL,
+  allowedTargets: env.GENERATOR_ALLOWED_TARGETS ?? [env.COLLECTOR_URL],
   maxInFlight: env.GENERATOR_MAX_IN_FLIGHT,
   // Stopping must fit inside the shutdown budget, with room for the HTTP close.
   stopGraceMs: Math.max(100, Math.min(10_000, env.SHUTDOWN_TIMEOUT_MS - 2000)),

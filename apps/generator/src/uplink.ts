@@ -64,6 +64,8 @@ export async function postRecords(
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(single ? records[0] : { records }),
       signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      // A redirect could lead outside GENERATOR_ALLOWED_TARGETS; it counts as a refusal instead.
+      redirect: 'manual',
     });
     const text = await res.text();
     try {

@@ -42,7 +42,8 @@ const httpUrl = z
   .meta({
     description:
       "The collector's base URL, e.g. http://127.0.0.1:8001 (a trailing /weather-data or " +
-      "/weather-data/batch is accepted); default: the generator's COLLECTOR_URL",
+      "/weather-data/batch is accepted); default: the generator's COLLECTOR_URL. Must be one of " +
+      "the generator's GENERATOR_ALLOWED_TARGETS (default: only COLLECTOR_URL), else 400",
   });
 
 const seed = z

@@ -1,8 +1,11 @@
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
+export { nextTurn } from './cooperative';
+export { type ErrorBody, errorBody, HttpError } from './errors';
 export { runService, type ShutdownStep } from './run';
 export {
   createServer,
-  errorBody,
+  DEFAULT_LIMITS,
+  type HttpLimits,
   type ReadinessCheck,
   type ServerOptions,
   type ServiceInfo,

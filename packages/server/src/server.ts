@@ -17,6 +17,16 @@ import {
 } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
+import { decodeContentEncoding, jsonBodyParser, LargeBodies } from './body';
+import {
+  clientErrorHandler,
+  type ErrorBody,
+  errorBody,
+  errorKind,
+  HttpError,
+  isWellEncoded,
+} from './errors';
+import { Semaphore } from './semaphore';
 
 export interface ServiceInfo {
   /** Service name, as in log lines' `service` field. */
@@ -42,13 +52,35 @@ export interface ServerOptions {
   /** Status for a request that fails schema validation (SPEC: 422 for readings, 400 for options). */
   validationStatus?: 400 | 422;
   readyTimeoutMs?: number;
+  /**
+   * Requests with a body of 64 KiB or more that are parsed and handled at once (default 8); more
+   * wait, unparsed, until one has been answered.
+   */
+  maxLargeBodiesInFlight?: number;
+  /** Connection bounds of the HTTP server; each has a default. */
+  limits?: Partial<HttpLimits>;
 }
 
-const errorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export interface HttpLimits {
+  /** The whole request, headers and body, must arrive within this (else 408). */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this, from the connection or the previous response (408). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused at once. */
+  maxConnections: number;
+  /** Requests one keep-alive connection may carry before the server asks to reconnect; 0: no limit. */
+  maxRequestsPerSocket: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+  maxRequestsPerSocket: 0,
+};
 
 /** Maps Fastify's own request errors to the status a client should see. */
 const FRAMEWORK_ERRORS: Record<string, { status: number; error: string }> = {
@@ -57,7 +89,11 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; error: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'payload_too_large' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'malformed_json' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'malformed_json' },
+  FST_ERR_BAD_URL: { status: 400, error: 'malformed_url' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, error: 'uri_too_long' },
 };
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Builds a Fastify instance with the routes and behaviour every service shares: zod-validated
@@ -70,19 +106,71 @@ export async function createServer(options: ServerOptions) {
   const registry = options.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
   const validationStatus = options.validationStatus ?? 400;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const checks = options.checks ?? [];
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
 
   const app = Fastify({
     loggerInstance: logger,
     logController: new SummaryLog(),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    return503OnClosing: true,
+    bodyLimit,
+    // Answered below with the JSON error shape instead.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    // Node checks the request and header timeouts on this interval (default 30 s).
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      connectionsCheckingInterval: 1000,
+    },
+    clientErrorHandler: clientErrorHandler(limits, (err, status) =>
+      logger.debug({ err, status }, 'refused a malformed request'),
+    ),
+    // Malformed percent-encoding in the path, an over-long path parameter.
+    frameworkErrors: (error, _request, genericReply) => {
+      const reply = genericReply as unknown as FastifyReply;
+      const known = FRAMEWORK_ERRORS[error.code];
+      const status = known?.status ?? error.statusCode ?? 500;
+      if (status >= 500) logger.error({ err: error }, 'framework error');
+      void reply.code(status).send({
+        error: known?.error ?? errorKind(status),
+        message:
+          error.code === 'FST_ERR_BAD_URL'
+            ? 'Malformed URL: the path is not valid percent-encoded UTF-8'
+            : status >= 500
+              ? 'Internal error; see the service log.'
+              : error.message,
+      });
+    },
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.maxConnections = limits.maxConnections;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Every API here speaks JSON; a text/plain body is a wrong content type (415), not a string.
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  const largeBodies = new LargeBodies(new Semaphore(options.maxLargeBodiesInFlight ?? 8));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(largeBodies));
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    largeBodies.track(request, reply.raw);
+    done(null, payload);
+  });
+  app.addHook('preParsing', decodeContentEncoding(bodyLimit));
+
+  // Every documented operation lists the errors this kit answers for it, in the one shape.
+  const methods = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) methods.add(method);
+    if (route.schema && !route.schema.hide) {
+      route.schema.response = {
+        ...sharedErrorResponses(route.method, route.schema, validationStatus),
+        ...(route.schema.response as Record<string, unknown> | undefined),
+      };
+    }
+  });
 
   // Each request is a span: a child of the caller's `traceparent`, or the root of a new trace.
   // Everything the request logs, and whatever it hands on (Kafka headers), carries it.
@@ -91,6 +179,32 @@ export async function createServer(options: ServerOptions) {
     const header = request.headers.traceparent;
     request.trace = childTrace(parseTraceparent(Array.isArray(header) ? header[0] : header));
     withTrace(request.trace, done);
+  });
+
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  // Serialized here, not by the route: its schema for the status may describe another body.
+  const refuse = (reply: FastifyReply, status: number, body: ErrorBody) =>
+    reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      return refuse(reply, 503, {
+        error: 'service_unavailable',
+        message: 'The service is shutting down; retry in a moment.',
+      });
+    }
+    // Fastify leaves a malformed query string to each route; refuse it for all of them.
+    const query = request.url.indexOf('?');
+    if (query >= 0 && !isWellEncoded(request.url.slice(query + 1))) {
+      return refuse(reply, 400, {
+        error: 'malformed_url',
+        message: 'Malformed URL: the query string is not valid percent-encoded UTF-8',
+      });
+    }
   });
 
   await app.register(swagger, {
@@ -115,12 +229,15 @@ export async function createServer(options: ServerOptions) {
         })),
       });
     }
+    if (error instanceof HttpError) return reply.code(error.statusCode).send(error.toJSON());
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) {
       return reply.code(known.status).send({ error: known.error, message: error.message });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+      return reply
+        .code(error.statusCode)
+        .send({ error: errorKind(error.statusCode), message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply
@@ -129,7 +246,20 @@ export async function createServer(options: ServerOptions) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
+    const allowed = [...methods].filter(
+      (method) => method !== request.method && app.findRoute({ method, url: request.url }),
+    );
+    if (allowed.length > 0) {
+      const allow = allowed.sort().join(', ');
+      return reply
+        .code(405)
+        .header('allow', allow)
+        .send({
+          error: 'method_not_allowed',
+          message: `${request.method} is not allowed here; allowed: ${allow}`,
+        });
+    }
+    return reply
       .code(404)
       .send({ error: 'not_found', message: `No route for ${request.method} ${request.url}` });
   });
@@ -142,14 +272,15 @@ export async function createServer(options: ServerOptions) {
         summary: 'Liveness: the process is up (no dependency checks)',
         tags: ['operations'],
         response: {
-          200: z.object({ status: z.literal('ok'), service: z.string(), uptime_s: z.number() }),
+          200: z
+            .object({ status: z.literal('ok'), service: z.string(), uptime_s: z.number() })
+            .meta({ description: 'The process is up' }),
         },
       },
     },
     async () => ({ status: 'ok' as const, service: info.name, uptime_s: process.uptime() }),
   );
 
-  const checks = options.checks ?? [];
   const readyTimeoutMs = options.readyTimeoutMs ?? 2000;
   app.get(
     '/ready',
@@ -159,11 +290,20 @@ export async function createServer(options: ServerOptions) {
         summary: 'Readiness: every dependency answers',
         tags: ['operations'],
         response: {
-          200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }),
-          503: z.object({
-            status: z.literal('not_ready'),
-            checks: z.record(z.string(), z.string()),
-          }),
+          200: z
+            .object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) })
+            .meta({ description: 'Every dependency answered; `checks` says "ok" for each' }),
+          // Without dependencies the service is ready whenever it is up.
+          ...(checks.length > 0
+            ? {
+                503: z
+                  .object({
+                    status: z.literal('not_ready'),
+                    checks: z.record(z.string(), z.string()),
+                  })
+                  .meta({ description: 'A dependency failed: `checks` gives its reason' }),
+              }
+            : {}),
         },
       },
     },
@@ -182,7 +322,16 @@ export async function createServer(options: ServerOptions) {
     '/metrics',
     {
       config: { quietLog: true },
-      schema: { summary: 'Prometheus metrics', tags: ['operations'], hide: false },
+      schema: {
+        summary: 'Prometheus metrics',
+        tags: ['operations'],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+        },
+      },
     },
     async (_request, reply) => {
       reply.header('content-type', registry.contentType);
@@ -197,7 +346,39 @@ export async function createServer(options: ServerOptions) {
 
 export type Server = Awaited<ReturnType<typeof createServer>>;
 
-export { errorBody };
+/**
+ * The errors `createServer` itself answers for a route: a malformed URL (400) anywhere; a
+ * malformed, oversized or wrongly typed body where one is allowed; failed validation where the
+ * route validates input.
+ */
+function sharedErrorResponses(
+  method: string | string[],
+  schema: { body?: unknown; querystring?: unknown; params?: unknown },
+  validationStatus: number,
+) {
+  const withBody = [method].flat().some((m) => METHODS_WITH_BODY.has(m));
+  const described = (description: string) => errorBody.meta({ description });
+  const responses: Record<number, z.ZodType> = {
+    400: described(
+      withBody
+        ? 'Malformed URL, malformed JSON, or a body that does not decode'
+        : 'Malformed URL (invalid percent-encoding)',
+    ),
+  };
+  if (withBody) {
+    responses[413] = described('Body too large (after decoding a Content-Encoding)');
+    responses[415] = described('Content type other than JSON, or an unsupported Content-Encoding');
+  }
+  if (schema.body || schema.querystring || schema.params) {
+    const reason = '`details` names each field and the reason';
+    responses[validationStatus] = described(
+      validationStatus === 400
+        ? `Malformed URL${withBody ? ' or body' : ''}, or invalid input: ${reason}`
+        : `Invalid input: ${reason}`,
+    );
+  }
+  return responses;
+}
 
 /** One summary line per request, at debug for routes marked `quietLog` (probes, scrapes). */
 class SummaryLog extends LogController {

@@ -1,0 +1,93 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { z } from 'zod';
+
+/** The one error shape of every HTTP surface (SPEC §8): never SQL, stack traces or data. */
+export const errorBody = z.object({
+  error: z.string().meta({ description: 'Machine-readable kind, e.g. validation_failed' }),
+  message: z.string().meta({ description: 'What was wrong, for a person' }),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+/** The `error` of a status answered without a more specific kind. */
+const KINDS: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  429: 'too_many_requests',
+  431: 'headers_too_large',
+  503: 'service_unavailable',
+};
+export const errorKind = (status: number) =>
+  KINDS[status] ?? (status < 500 ? 'bad_request' : 'internal_error');
+
+/** A request error with the status and body the client gets; thrown by hooks and parsers. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  toJSON(): ErrorBody {
+    return { error: this.kind, message: this.message };
+  }
+}
+
+/** True when every `%` of `s` starts a valid UTF-8 percent-encoded sequence. */
+export function isWellEncoded(s: string): boolean {
+  if (!s.includes('%')) return true;
+  try {
+    decodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (headers too large,
+ * garbage, a request not received in time) with the JSON error shape instead of an empty body.
+ * Writes nothing when a response is already on the wire: two would corrupt the connection.
+ */
+export function clientErrorHandler(
+  limits: { headersTimeoutMs: number; requestTimeoutMs: number },
+  log: (err: Error, status: number) => void,
+) {
+  return (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let status = 400;
+    let message = 'Malformed HTTP request';
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431;
+      message = 'Request headers are too large';
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      message = `The request was not received in time (headers within ${limits.headersTimeoutMs / 1000} s, the whole request within ${limits.requestTimeoutMs / 1000} s)`;
+    } else if (err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
+      status = 413;
+      message = 'Chunk extensions are too large';
+    }
+    log(err, status);
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })
+      ._httpMessage;
+    if (socket.writable && !inFlight?.headersSent) {
+      const body = JSON.stringify({ error: errorKind(status), message });
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(err);
+  };
+}
