@@ -103,6 +103,9 @@ export function decodeContentEncoding(limit: number) {
     }
     const source = payload as NodeJS.ReadableStream & NodeJS.EventEmitter;
     const out = new DecodedBody();
+    // Fastify listens for errors only once it reads the body; a request it refuses first (an
+    // unsupported content type, no route) must not turn the decoder's error into a crash.
+    out.on('error', () => {});
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         out.receivedEncodedLength += chunk.length;

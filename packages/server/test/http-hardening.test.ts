@@ -226,6 +226,27 @@ describe('request bodies', () => {
     expect(identity.statusCode).toBe(200);
   });
 
+  it('stays up when a body that does not decode is never read (415, unknown route)', async () => {
+    // Found by the fuzz suite: the content type is refused before the body is read, and the
+    // decoder's later error had no listener — an uncaught exception that ended the process.
+    const { port } = await listening();
+    const base = `http://127.0.0.1:${port}`;
+    for (const [path, type] of [
+      ['/echo', 'text/plain'],
+      ['/F&KiHe9%60', 'application/xml'],
+    ] as const) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'PATCH',
+        headers: { 'content-type': type, 'content-encoding': 'gzip' },
+        body: 'not gzip at all',
+      });
+      expect([404, 405, 415]).toContain(res.status);
+      expect(await res.json()).toMatchObject({ error: expect.any(String) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
   it('parses and handles only a few large bodies at a time, answering all of them', async () => {
     const app = await build({ maxLargeBodiesInFlight: 2 });
     let active = 0;
