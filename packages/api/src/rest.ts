@@ -22,16 +22,25 @@ export async function handleRest(
   endpoint: `/${string}` = '/api',
   cache?: QueryCache,
 ): Promise<Response> {
-  // trpc-to-openapi answers every HEAD with an empty 204; answer it as GET would (the HTTP
-  // server sends no body for HEAD), so a HEAD of an unknown station is a 404 too.
-  const req = request.method === 'HEAD' ? new Request(request, { method: 'GET' }) : request;
-  const url = new URL(req.url);
+  const url = new URL(request.url);
   const malformed = malformedEncoding(url.pathname, url.search);
   if (malformed) {
     return Response.json({ error: 'malformed_url', message: malformed } satisfies ErrorBody, {
       status: 400,
     });
   }
+  // trpc-to-openapi collects the query into a plain object: a parameter named like an
+  // Object.prototype member (`?constructor=`, `?toString=`) made it throw, a 500. No operation
+  // takes such a parameter, so it is dropped like any other unknown one.
+  for (const key of [...url.searchParams.keys()]) {
+    if (key in Object.prototype) url.searchParams.delete(key);
+  }
+  // trpc-to-openapi answers every HEAD with an empty 204; answer it as GET would (the HTTP
+  // server sends no body for HEAD), so a HEAD of an unknown station is a 404 too.
+  const req =
+    request.method === 'GET' || request.method === 'HEAD'
+      ? new Request(url, { method: 'GET', headers: request.headers, signal: request.signal })
+      : new Request(url, request);
   const route =
     req.method === 'GET' ? CACHED_ROUTE.exec(url.pathname.slice(endpoint.length)) : null;
   if (!cache || !route) return openApi(req, createContext, endpoint).response;

@@ -234,6 +234,16 @@ describe('error bodies', () => {
   });
 });
 
+describe('query parameters named like Object.prototype members', () => {
+  it('ignores them like any unknown parameter instead of failing with 500', async () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const res = await rest(`/stations?${name}=0000-01-01T00:00:00Z`);
+      expect(res.status, name).toBe(200);
+      expect(Array.isArray(res.body)).toBe(true);
+    }
+  });
+});
+
 describe('HEAD', () => {
   it('answers as GET would, status and headers', async () => {
     const head = (path: string) =>
