@@ -1,54 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { decodeMessage, HEADERS } from '@weather/core/kafka-message';
-import { createLogger } from '@weather/core/logger';
-import {
-  BatchingPublisher,
-  createKafka,
-  createProducer,
-  ensureTopics,
-  kafkaCheck,
-} from '@weather/kafka';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app';
+import { kafkaApp } from './kafka-app';
 
 // The collector app built around a real Kafka producer (a fresh topic on the test broker), called
 // without a port. Every case checks the status, the message, and that the service stays healthy.
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const topic = `weather.readings.test-collector-${randomBytes(4).toString('hex')}`;
-const logger = createLogger({
-  service: 'collector',
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
-const kafka = createKafka({ clientId: 'collector-test', brokers, logger });
+let harness: Awaited<ReturnType<typeof kafkaApp>>;
+let app: typeof harness.app;
 let admin: Admin;
-let producer: Producer;
-let app: Awaited<ReturnType<typeof createApp>>;
+let kafka: Kafka;
+let topic: string;
 
 beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, [{ topic, partitions: 2 }], logger);
-  producer = createProducer(kafka);
-  await producer.connect();
-  const sink = new BatchingPublisher(producer, {
-    topic,
-    lingerMs: 2,
-    maxBatchRecords: 500,
-    maxInFlight: 2,
-    logger,
-  });
-  sink.partitions = 2;
-  app = await createApp({ logger, sink, checks: [kafkaCheck(admin, topic)] });
+  harness = await kafkaApp('collector', { retryAfterSeconds: 5 });
+  ({ app, admin, kafka, topic } = harness);
 });
 
-afterAll(async () => {
-  await app.close();
-  await producer.disconnect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-  await admin.disconnect();
-});
+afterAll(() => harness.close());
 
 const now = () => new Date(Date.now() - 60_000).toISOString();
 const good = (station = 'ST-1') => ({ station_id: station, timestamp: now(), temperature: 12.5 });

@@ -59,6 +59,7 @@ export async function kafkaApp(
   return {
     app,
     admin,
+    kafka,
     topic,
     async close() {
       await app.close();
