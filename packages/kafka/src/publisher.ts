@@ -9,8 +9,16 @@ export interface PublisherOptions {
   maxBatchRecords: number;
   /** Produce requests in flight at once; beyond that, records wait and batches grow. */
   maxInFlight: number;
+  /**
+   * Most value bytes one produce request carries for one partition. The broker refuses a
+   * partition's record batch over its `message.max.bytes` (1 MiB by default) as a whole, which
+   * would answer valid readings with 503; the default stays below it with room for headers.
+   */
+  maxPartitionBytes?: number;
   logger: Logger;
 }
+
+export const DEFAULT_MAX_PARTITION_BYTES = 768 * 1024;
 
 interface Pending {
   records: Message[];
@@ -93,13 +101,23 @@ export class BatchingPublisher {
     }
   }
 
-  /** Whole callers, up to about maxBatchRecords records (a single large caller still goes alone). */
+  /**
+   * Whole callers, up to about maxBatchRecords records and maxPartitionBytes per partition (a
+   * single large caller still goes alone).
+   */
   private takeBatch(): Pending[] {
+    const maxBytes = this.options.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_BYTES;
     const batch: Pending[] = [];
+    const bytes = new Map<number | undefined, number>();
     let count = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0] as Pending;
       if (batch.length > 0 && count + next.records.length > this.options.maxBatchRecords) break;
+      const added = bytesByPartition(next.records);
+      if (batch.length > 0 && [...added].some(([p, n]) => (bytes.get(p) ?? 0) + n > maxBytes)) {
+        break;
+      }
+      for (const [p, n] of added) bytes.set(p, (bytes.get(p) ?? 0) + n);
       this.queue.shift();
       batch.push(next);
       count += next.records.length;
@@ -107,4 +125,15 @@ export class BatchingPublisher {
     this.queued -= count;
     return batch;
   }
+}
+
+/** Value bytes per partition (undefined: left to the producer's partitioner). */
+function bytesByPartition(records: Message[]) {
+  const bytes = new Map<number | undefined, number>();
+  for (const { partition, value } of records) {
+    const size =
+      value === null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    bytes.set(partition, (bytes.get(partition) ?? 0) + size);
+  }
+  return bytes;
 }

@@ -83,6 +83,30 @@ describe('BatchingPublisher', () => {
     expect(sends).toBe(5);
   });
 
+  it('keeps each partition of a produce request under the broker limit, so large callers are all acknowledged', async () => {
+    // Twelve callers of ~200 KB for one partition, queued behind one request in flight: packed
+    // into one produce request that would be ~2.4 MB for partition 0, which the broker refuses
+    // whole (message.max.bytes is 1 MiB).
+    const publisher = new BatchingPublisher(producer, {
+      topic,
+      lingerMs: 20,
+      maxBatchRecords: 1000,
+      maxInFlight: 1,
+      logger,
+    });
+    sends = 0;
+    const before = await totalOnTopic();
+    const value = 'x'.repeat(200 * 1024);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        publisher.publish([{ key: `L${i}`, partition: 0, value }]),
+      ),
+    );
+    expect(await totalOnTopic()).toBe(before + 12);
+    // At most three 200 KB records per request fit under the 768 KiB default.
+    expect(sends).toBeGreaterThanOrEqual(4);
+  });
+
   it('drain() sends what is queued and waits for it', async () => {
     const publisher = new BatchingPublisher(producer, {
       topic,
