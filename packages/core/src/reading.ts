@@ -1,18 +1,8 @@
 import { z } from 'zod';
 
-/** SPEC §3: each measurement's unit and accepted range. The one definition every part uses. */
-export const MEASUREMENTS = {
-  temperature: { unit: '°C', min: -90, max: 65, label: 'Temperature' },
-  humidity: { unit: '%', min: 0, max: 100, label: 'Humidity' },
-  wind_speed: { unit: 'm/s', min: 0, max: 120, label: 'Wind speed' },
-  wind_direction: { unit: '°', min: 0, max: 360, label: 'Wind direction' },
-  wind_gust: { unit: 'm/s', min: 0, max: 150, label: 'Wind gust' },
-  pressure: { unit: 'hPa', min: 850, max: 1100, label: 'Pressure' },
-  precipitation: { unit: 'mm', min: 0, max: 500, label: 'Precipitation' },
-} as const;
+import { type Catalogue, MEASUREMENT_NAMES, MEASUREMENTS, namesOf } from './measurements';
 
-export type Measurement = keyof typeof MEASUREMENTS;
-export const MEASUREMENT_NAMES = Object.keys(MEASUREMENTS) as Measurement[];
+export { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from './measurements';
 
 /** A reading timestamp may be at most this far ahead of the clock it is checked against. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -27,8 +17,8 @@ export const stationIdSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .regex(STATION_ID_PATTERN, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"');
 
-const measurement = (name: Measurement) => {
-  const { min, max, unit } = MEASUREMENTS[name];
+const measurementOf = (catalogue: Catalogue, name: string) => {
+  const { min, max, unit, label } = catalogue[name] as Catalogue[string];
   return z
     .number({
       error: (issue) => (issue.input === undefined ? undefined : 'must be a number or null'),
@@ -37,19 +27,28 @@ const measurement = (name: Measurement) => {
     .max(max, `must be between ${min} and ${max} ${unit}`)
     .nullish()
     .transform((value) => value ?? null)
-    .meta({ description: `${MEASUREMENTS[name].label} in ${unit}, ${min} … ${max}` });
+    .meta({ description: `${label} in ${unit}, ${min} … ${max}` });
 };
 
-const measurementShape = Object.fromEntries(
-  MEASUREMENT_NAMES.map((name) => [name, measurement(name)]),
-) as { [K in Measurement]: ReturnType<typeof measurement> };
+type MeasurementField = ReturnType<typeof measurementOf>;
+
+/** One field per measurement of `catalogue`: a number in its range, or null/absent (→ null). */
+export function measurementShape<C extends Catalogue>(catalogue: C) {
+  return Object.fromEntries(
+    namesOf(catalogue).map((name) => [name, measurementOf(catalogue, name)]),
+  ) as { [K in keyof C & string]: MeasurementField };
+}
 
 /**
  * A station's reading as it arrives (SPEC §3). `now` is the clock the 5-minute future limit is
  * checked against: the request time at the collector, `received_at` at the consumer.
  * The timestamp comes out normalised to UTC ISO 8601 with milliseconds.
  */
-export function readingSchema(now: () => number = Date.now) {
+export function readingSchema<C extends Catalogue = typeof MEASUREMENTS>(
+  now: () => number = Date.now,
+  catalogue: C = MEASUREMENTS as unknown as C,
+) {
+  const names = namesOf(catalogue);
   return z
     .object({
       station_id: stationIdSchema,
@@ -75,18 +74,18 @@ export function readingSchema(now: () => number = Date.now) {
           }
           return new Date(ms).toISOString();
         }),
-      ...measurementShape,
+      ...measurementShape(catalogue),
     })
-    .refine((r) => MEASUREMENT_NAMES.some((name) => r[name] !== null), {
-      message: `needs at least one measurement (${MEASUREMENT_NAMES.join(', ')})`,
+    .refine((r) => names.some((name) => (r as Record<string, unknown>)[name] !== null), {
+      message: `needs at least one measurement (${names.join(', ')})`,
       path: [],
     });
 }
 
 /** A validated reading: UTC timestamp, every measurement present as a number or null. */
-export type Reading = z.output<ReturnType<typeof readingSchema>>;
+export type Reading = z.output<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>>;
 /** What a station may send. */
-export type ReadingInput = z.input<ReturnType<typeof readingSchema>>;
+export type ReadingInput = z.input<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>>;
 
 /** The identity of a reading (SPEC §3): a second reading with the same key is a duplicate. */
 export const readingKey = (r: { station_id: string; timestamp: string }) =>
@@ -145,7 +144,12 @@ function canonicalUtcMs(s: string): number {
  * undefined when the input is anything else (then the schema decides and words the errors).
  * Never accepts what the schema rejects; `reading.test.ts` checks that both agree.
  */
-export function fastReading(input: unknown, now: number): Reading | undefined {
+export function fastReading(
+  input: unknown,
+  now: number,
+  catalogue: Catalogue = MEASUREMENTS,
+  names: readonly string[] = catalogue === MEASUREMENTS ? MEASUREMENT_NAMES : namesOf(catalogue),
+): Reading | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
   const r = input as Record<string, unknown>;
   const { station_id, timestamp } = r;
@@ -154,30 +158,35 @@ export function fastReading(input: unknown, now: number): Reading | undefined {
   const ms = canonicalUtcMs(timestamp);
   if (!(ms <= now + MAX_FUTURE_SKEW_MS)) return undefined; // also NaN
   const iso = timestamp.length === 20 ? `${timestamp.slice(0, 19)}.000Z` : timestamp;
-  const out = { station_id, timestamp: iso } as Reading;
+  const out = { station_id, timestamp: iso } as Record<string, unknown>;
   let present = 0;
-  for (const name of MEASUREMENT_NAMES) {
+  for (const name of names) {
     const value = r[name];
     if (value === undefined || value === null) {
       out[name] = null;
       continue;
     }
-    const { min, max } = MEASUREMENTS[name];
+    const { min, max } = catalogue[name] as Catalogue[string];
     if (typeof value !== 'number' || !(value >= min && value <= max)) return undefined;
     out[name] = value;
     present++;
   }
-  return present > 0 ? out : undefined;
+  return present > 0 ? (out as Reading) : undefined;
 }
 
 /**
  * `readingSchema(now).safeParse`, with a fast path for well-formed readings: validating every
  * reading of large batches through zod alone costs several microseconds each.
  */
-export function readingParser(now: () => number = Date.now) {
-  const schema = readingSchema(now);
+export function readingParser<C extends Catalogue = typeof MEASUREMENTS>(
+  now: () => number = Date.now,
+  catalogue: C = MEASUREMENTS as unknown as C,
+) {
+  const schema = readingSchema(now, catalogue);
+  const names = namesOf(catalogue);
+  type Output = z.output<typeof schema>;
   return (input: unknown) => {
-    const data = fastReading(input, now());
+    const data = fastReading(input, now(), catalogue, names) as Output | undefined;
     return data ? ({ success: true, data } as const) : schema.safeParse(input);
   };
 }

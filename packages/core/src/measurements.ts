@@ -1,0 +1,132 @@
+/**
+ * The measurement catalogue (SPEC §14): the one definition of every measurement. The reading
+ * schema and fast parser, the database columns, the rollup views, the query row and bucket
+ * types, the API and OpenAPI schemas, the CSV columns and the dashboard's charts and tables all
+ * derive from it. Adding a measurement is one entry here plus a generated migration.
+ */
+
+/** How a measurement combines over a time bucket or a range. */
+export type Aggregation =
+  /** Average, with min and max (temperature). */
+  | 'mean'
+  /** Total over the bucket (precipitation since the previous reading). */
+  | 'sum'
+  /** Mean of unit vectors, in degrees (wind direction); min and max are meaningless. */
+  | 'circular_mean'
+  /** Highest value (gusts, counters). */
+  | 'max'
+  /** Newest value (a cumulative counter as the device reports it). */
+  | 'last'
+  /** Share of readings where the flag was set (a boolean such as battery_low). */
+  | 'share_true';
+
+/** How the dashboard draws a measurement over time. */
+export type ChartSpec =
+  /** Average line over the min–max band; `floor` pins the axis (wind cannot go below 0). */
+  | { kind: 'band'; order: number; wide?: boolean; floor?: number }
+  /** Bars per bucket (totals). */
+  | { kind: 'bars'; order: number }
+  /** Points on a compass axis. */
+  | { kind: 'direction'; order: number };
+
+export interface MeasurementSpec {
+  /** Unit as people read it. */
+  unit: string;
+  /** The unit as an ASCII suffix for column names (CSV): `temperature_c`. */
+  unitSuffix: string;
+  /** Accepted range, inclusive (SPEC §3); a value outside it is refused. */
+  min: number;
+  max: number;
+  label: string;
+  aggregation: Aggregation;
+  /** Decimals shown on the dashboard. */
+  precision: number;
+  chart: ChartSpec;
+}
+
+/** A set of measurements by name (snake_case, as in the API and the database). */
+export type Catalogue = Record<string, MeasurementSpec>;
+
+export const MEASUREMENTS = {
+  temperature: {
+    unit: '°C',
+    unitSuffix: 'c',
+    min: -90,
+    max: 65,
+    label: 'Temperature',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 1, wide: true },
+  },
+  humidity: {
+    unit: '%',
+    unitSuffix: 'pct',
+    min: 0,
+    max: 100,
+    label: 'Humidity',
+    aggregation: 'mean',
+    precision: 0,
+    chart: { kind: 'band', order: 2 },
+  },
+  wind_speed: {
+    unit: 'm/s',
+    unitSuffix: 'm_s',
+    min: 0,
+    max: 120,
+    label: 'Wind speed',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 4, floor: 0 },
+  },
+  wind_direction: {
+    unit: '°',
+    unitSuffix: 'deg',
+    min: 0,
+    max: 360,
+    label: 'Wind direction',
+    aggregation: 'circular_mean',
+    precision: 0,
+    chart: { kind: 'direction', order: 6 },
+  },
+  wind_gust: {
+    unit: 'm/s',
+    unitSuffix: 'm_s',
+    min: 0,
+    max: 150,
+    label: 'Wind gust',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 5, floor: 0 },
+  },
+  pressure: {
+    unit: 'hPa',
+    unitSuffix: 'hpa',
+    min: 850,
+    max: 1100,
+    label: 'Pressure',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 3 },
+  },
+  precipitation: {
+    unit: 'mm',
+    unitSuffix: 'mm',
+    min: 0,
+    max: 500,
+    label: 'Precipitation',
+    aggregation: 'sum',
+    precision: 1,
+    chart: { kind: 'bars', order: 7 },
+  },
+} as const satisfies Catalogue;
+
+export type Measurement = keyof typeof MEASUREMENTS;
+export const MEASUREMENT_NAMES = Object.keys(MEASUREMENTS) as Measurement[];
+
+/** The names of a catalogue, in its order. */
+export const namesOf = <C extends Catalogue>(catalogue: C) =>
+  Object.keys(catalogue) as (keyof C & string)[];
+
+/** Names whose aggregation is `kind`. */
+export const withAggregation = <C extends Catalogue>(catalogue: C, kind: Aggregation) =>
+  namesOf(catalogue).filter((name) => catalogue[name]?.aggregation === kind);
