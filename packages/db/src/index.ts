@@ -13,6 +13,13 @@ export {
   type PrecipitationStats,
 } from './queries/aggregate';
 export { insertReadings, type StoredReading } from './queries/insert-readings';
+export {
+  type MeasurementStatsOf,
+  type MeasurementStatsSet,
+  type StatsFor,
+  type SumStats,
+  statsFromPartialsOf,
+} from './queries/measurement-stats';
 export { approximateReadingCount, pingDatabase } from './queries/pipeline';
 export {
   InvalidCursorError,
@@ -31,6 +38,7 @@ export {
 export {
   alignRange,
   type Bucket,
+  type BucketOf,
   chooseInterval,
   getTimeseries,
   INTERVALS,
@@ -38,6 +46,20 @@ export {
   type TimeseriesResult,
   timeseriesQuery,
 } from './queries/timeseries';
+export {
+  type PartialColumn,
+  partialColumns,
+  partialsFromRollups,
+  partialsFromRows,
+  ROLLUP_VIEWS,
+  type RollupView,
+  rebuildRollupsSql,
+  rollupColumnNames,
+  rollupColumnsSql,
+  rollupPolicySql,
+  rollupViewSql,
+} from './rollups';
+export { measurementColumns, readingsTable } from './schema/readings';
 export { timescaleSettingsFromEnv, timescaleSettingsVars } from './settings';
 export {
   applyTimescaleSettings,

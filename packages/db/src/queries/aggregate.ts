@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
+import { weatherReadings } from '../schema';
 import { isoUtc, tstz } from './fragments';
 import {
   type MeasurementStatsSet,
@@ -29,13 +30,14 @@ export async function getAggregate(
   db: Database,
   p: { stationId: string; start?: Date; end?: Date },
 ): Promise<AggregateResult> {
+  const { stationId, ts } = weatherReadings;
   const rows = rowsOf<PartialsRow & { first: string | null; last: string | null }>(
     await db.execute(sql`
-      select ${isoUtc(sql`min(ts)`)} as first, ${isoUtc(sql`max(ts)`)} as last, ${partialsFromRows}
-      from weather_readings
-      where station_id = ${p.stationId}
-        ${p.start ? sql`and ts >= ${tstz(p.start)}` : sql``}
-        ${p.end ? sql`and ts < ${tstz(p.end)}` : sql``}
+      select ${isoUtc(sql`min(${ts})`)} as first, ${isoUtc(sql`max(${ts})`)} as last, ${partialsFromRows}
+      from ${weatherReadings}
+      where ${stationId} = ${p.stationId}
+        ${p.start ? sql`and ${ts} >= ${tstz(p.start)}` : sql``}
+        ${p.end ? sql`and ${ts} < ${tstz(p.end)}` : sql``}
     `),
   );
   // An aggregate without GROUP BY always yields exactly one row.

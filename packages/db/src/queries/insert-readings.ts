@@ -1,6 +1,10 @@
-import { MEASUREMENT_NAMES, type Reading } from '@weather/core/reading';
+import { MEASUREMENTS, namesOf } from '@weather/core/measurements';
+import type { Reading } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
+import { weatherReadings } from '../schema';
+
+const MEASUREMENT_NAMES = namesOf(MEASUREMENTS);
 
 export interface StoredReading extends Reading {
   received_at: string;
@@ -24,7 +28,7 @@ export async function insertReadings(db: Database, readings: readonly StoredRead
   const stations = stationPointers(readings);
   const result = await db.execute(sql`
     with inserted as (
-      insert into weather_readings (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at)
+      insert into ${weatherReadings} (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at)
       select * from unnest(
         ${text(readings.map((r) => r.station_id))}::text[],
         ${text(readings.map((r) => r.timestamp))}::timestamptz[],

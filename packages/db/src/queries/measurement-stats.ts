@@ -1,5 +1,16 @@
-import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/reading';
-import { sql } from 'drizzle-orm';
+import {
+  type Aggregation,
+  type Catalogue,
+  MEASUREMENTS,
+  type Measurement,
+  namesOf,
+} from '@weather/core/measurements';
+import {
+  type Part,
+  partialsFromRollups as partialsFromRollupsOf,
+  partialsFromRows as partialsFromRowsOf,
+} from '../rollups';
+import { weatherReadings } from '../schema';
 import { numberOrNull } from './fragments';
 
 export interface MeasurementStats {
@@ -9,68 +20,80 @@ export interface MeasurementStats {
   avg: number | null;
 }
 
-export type PrecipitationStats = MeasurementStats & { sum: number | null };
+/** Statistics of a measurement that aggregates as a total: also its sum. */
+export type SumStats = MeasurementStats & { sum: number | null };
+export type PrecipitationStats = SumStats;
 
-export type MeasurementStatsSet = { [M in Measurement]: MeasurementStats } & {
-  precipitation: PrecipitationStats;
+/** The statistics a measurement gets, by how it aggregates. */
+export type StatsFor<A extends Aggregation> = A extends 'sum' ? SumStats : MeasurementStats;
+
+export type MeasurementStatsOf<C extends Catalogue> = {
+  [M in keyof C & string]: StatsFor<C[M]['aggregation']>;
 };
 
+export type MeasurementStatsSet = MeasurementStatsOf<typeof MEASUREMENTS>;
+
 /*
- * Every statistic is computed as the partial sums the continuous aggregates store (count, sum,
- * min, max per measurement; sin/cos sums of wind direction), whether from raw rows or from
- * rollups, and turned into averages in one place. So raw rows and continuous aggregates give the
- * same numbers, and coarser buckets combine exactly: avg = sum(sum) / sum(count).
+ * Every statistic is computed from the partial sums the continuous aggregates store (see
+ * ../rollups.ts), whether from raw rows or from rollups, and turned into averages in one place.
  */
 
 /** Partial sums over raw `weather_readings` rows, for use in a grouped select. */
-export const partialsFromRows = sql.raw(
-  [
-    'count(*) as readings',
-    ...MEASUREMENT_NAMES.map(
-      (m) =>
-        `count(${m}) as ${m}_count, sum(${m}) as ${m}_sum, min(${m}) as ${m}_min, max(${m}) as ${m}_max`,
-    ),
-    'sum(sin(radians(wind_direction))) as wind_direction_sin_sum',
-    'sum(cos(radians(wind_direction))) as wind_direction_cos_sum',
-  ].join(',\n'),
-);
+export const partialsFromRows = partialsFromRowsOf(MEASUREMENTS, (m) => weatherReadings[m]);
 
 /** The same partial sums, combined from rows of `weather_readings_hourly` or `_daily`. */
-export const partialsFromRollups = sql.raw(
-  [
-    'sum(readings) as readings',
-    ...MEASUREMENT_NAMES.map(
-      (m) =>
-        `sum(${m}_count) as ${m}_count, sum(${m}_sum) as ${m}_sum, min(${m}_min) as ${m}_min, max(${m}_max) as ${m}_max`,
-    ),
-    'sum(wind_direction_sin_sum) as wind_direction_sin_sum',
-    'sum(wind_direction_cos_sum) as wind_direction_cos_sum',
-  ].join(',\n'),
-);
+export const partialsFromRollups = partialsFromRollupsOf(MEASUREMENTS);
 
-export type PartialsRow = Record<string, unknown>;
+/** A row of partial sums as the driver returns it (numeric and bigint may arrive as text). */
+export type PartialsRow = { readings?: unknown } & {
+  [K in `${Measurement}_${Part}`]?: unknown;
+};
 
-/** Per-measurement statistics from one row of partial sums; a measurement with no values has count 0 and nulls. */
-export function statsFromPartials(row: PartialsRow): MeasurementStatsSet {
-  const entries = MEASUREMENT_NAMES.map((m) => {
-    const count = Number(row[`${m}_count`] ?? 0);
-    const sum = numberOrNull(row[`${m}_sum`]);
-    const avg =
-      m === 'wind_direction'
-        ? circularMean(row.wind_direction_sin_sum, row.wind_direction_cos_sum, count)
-        : count > 0 && sum !== null
-          ? sum / count
-          : null;
-    const stats: MeasurementStats = {
-      count,
-      min: numberOrNull(row[`${m}_min`]),
-      max: numberOrNull(row[`${m}_max`]),
-      avg,
-    };
-    return [m, m === 'precipitation' ? { ...stats, sum: count > 0 ? sum : null } : stats];
-  });
-  return Object.fromEntries(entries) as MeasurementStatsSet;
+/**
+ * The mean of one measurement from its partial sums, by its aggregation kind. `max`, `last` and
+ * `share_true` have no measurement yet and get the plain mean until one needs its own statistic.
+ */
+function mean(
+  aggregation: Aggregation,
+  name: string,
+  row: Record<string, unknown>,
+  count: number,
+  sum: number | null,
+) {
+  if (aggregation === 'circular_mean') {
+    return circularMean(row[`${name}_sin_sum`], row[`${name}_cos_sum`], count);
+  }
+  return count > 0 && sum !== null ? sum / count : null;
 }
+
+/** Statistics of one measurement from a row of partial sums; no values gives count 0 and nulls. */
+function statsOf(catalogue: Catalogue, name: string, row: Record<string, unknown>) {
+  const { aggregation } = catalogue[name] as Catalogue[string];
+  const count = Number(row[`${name}_count`] ?? 0);
+  const sum = numberOrNull(row[`${name}_sum`]);
+  const stats: MeasurementStats = {
+    count,
+    min: numberOrNull(row[`${name}_min`]),
+    max: numberOrNull(row[`${name}_max`]),
+    avg: mean(aggregation, name, row, count, sum),
+  };
+  return aggregation === 'sum' ? { ...stats, sum: count > 0 ? sum : null } : stats;
+}
+
+/** Per-measurement statistics of `catalogue` from one row of partial sums. */
+export function statsFromPartialsOf<C extends Catalogue>(
+  catalogue: C,
+  row: object,
+): MeasurementStatsOf<C> {
+  const values = row as Record<string, unknown>;
+  return Object.fromEntries(
+    namesOf(catalogue).map((name) => [name, statsOf(catalogue, name, values)]),
+  ) as MeasurementStatsOf<C>;
+}
+
+/** Per-measurement statistics from one row of partial sums. */
+export const statsFromPartials = (row: PartialsRow): MeasurementStatsSet =>
+  statsFromPartialsOf(MEASUREMENTS, row);
 
 /**
  * Mean of compass directions, in [0, 360): the direction of the summed unit vectors

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
+import { weatherReadings } from '../schema';
 import { usesTimescale } from './uses-timescale';
 
 /** Below this estimate an exact count is cheap enough for a dashboard that polls. */
@@ -19,7 +20,7 @@ export async function approximateReadingCount(
   const estimated = Math.round(rowsOf<{ n: number }>(await db.execute(estimate))[0]?.n ?? 0);
   if (estimated >= EXACT_BELOW) return { count: estimated, exact: false };
   const exact = rowsOf<{ n: number }>(
-    await db.execute(sql`select count(*)::float8 as n from weather_readings`),
+    await db.execute(sql`select count(*)::float8 as n from ${weatherReadings}`),
   );
   return { count: exact[0]?.n ?? 0, exact: true };
 }

@@ -1,21 +1,15 @@
-import { MEASUREMENT_NAMES } from '@weather/core/reading';
+import { MEASUREMENTS, type Measurement, namesOf } from '@weather/core/measurements';
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
+import { type WeatherReadingRow, weatherReadings } from '../schema';
 import { isoUtc, tstz } from './fragments';
 
 /** One stored reading as the API returns it (SPEC §3 field names, ISO 8601 UTC times). */
-export interface ReadingRow {
-  station_id: string;
-  timestamp: string;
-  temperature: number | null;
-  humidity: number | null;
-  wind_speed: number | null;
-  wind_direction: number | null;
-  wind_gust: number | null;
-  pressure: number | null;
-  precipitation: number | null;
-  received_at: string;
-}
+export type ReadingRow = { station_id: string; timestamp: string } & Pick<
+  WeatherReadingRow,
+  Measurement
+> & { received_at: string };
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
@@ -32,16 +26,17 @@ export interface ListReadingsParams {
   cursor?: string | null;
 }
 
-/** The columns of a `ReadingRow`, selected from `weather_readings` under the alias `table`. */
-export function readingColumns(table: string) {
-  const column = (name: string) => sql.raw(`${table}.${name}`);
-  return sql`${column('station_id')}, ${isoUtc(column('ts'))} as "timestamp",
+/** `weather_readings` under the alias `r`: select from `readingsFrom`, its columns render as `"r".col`. */
+export const r = alias(weatherReadings, 'r');
+export const readingsFrom = sql`${weatherReadings} ${sql.identifier('r')}`;
+
+/** The columns of a `ReadingRow`, selected from `readingsFrom`. */
+export const readingColumns = sql`${r.stationId}, ${isoUtc(sql`${r.ts}`)} as "timestamp",
     ${sql.join(
-      MEASUREMENT_NAMES.map((name) => column(name)),
+      namesOf(MEASUREMENTS).map((name) => r[name]),
       sql`, `,
     )},
-    ${isoUtc(column('received_at'))} as received_at`;
-}
+    ${isoUtc(sql`${r.receivedAt}`)} as received_at`;
 
 /**
  * One station's readings in timestamp order, a page at a time. Keyset paging on the primary key
@@ -59,13 +54,13 @@ export async function listReadings(
   const after = p.cursor === undefined || p.cursor === null ? null : decodeCursor(p.cursor);
   const rows = rowsOf<ReadingRow>(
     await db.execute(sql`
-      select ${readingColumns('r')}
-      from weather_readings r
-      where r.station_id = ${p.stationId}
-        ${p.start ? sql`and r.ts >= ${tstz(p.start)}` : sql``}
-        ${p.end ? sql`and r.ts < ${tstz(p.end)}` : sql``}
-        ${after ? sql`and r.ts > ${tstz(after)}` : sql``}
-      order by r.ts
+      select ${readingColumns}
+      from ${readingsFrom}
+      where ${r.stationId} = ${p.stationId}
+        ${p.start ? sql`and ${r.ts} >= ${tstz(p.start)}` : sql``}
+        ${p.end ? sql`and ${r.ts} < ${tstz(p.end)}` : sql``}
+        ${after ? sql`and ${r.ts} > ${tstz(after)}` : sql``}
+      order by ${r.ts}
       limit ${p.limit + 1}
     `),
   );

@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
+import { stations } from '../schema';
 import { isoUtc, numberOrNull } from './fragments';
+import { r, readingsFrom } from './readings';
+
+const s = alias(stations, 's');
 
 export interface Sparkline {
   station_id: string;
@@ -15,16 +20,16 @@ export interface Sparkline {
 export async function listSparklines(db: Database): Promise<Sparkline[]> {
   const rows = rowsOf<{ station_id: string; t: string; temperature: unknown }>(
     await db.execute(sql`
-      select s.id as station_id, ${isoUtc(sql`b.bucket`)} as t, b.temperature
-      from stations s
+      select ${s.id} as station_id, ${isoUtc(sql`b.bucket`)} as t, b.temperature
+      from ${stations} ${sql.identifier('s')}
       cross join lateral (
-        select date_bin(interval '5 minutes', r.ts, timestamptz '2000-01-01') as bucket,
-               avg(r.temperature) as temperature
-        from weather_readings r
-        where r.station_id = s.id and r.ts > s.last_reading_at - interval '1 hour'
+        select date_bin(interval '5 minutes', ${r.ts}, timestamptz '2000-01-01') as bucket,
+               avg(${r.temperature}) as temperature
+        from ${readingsFrom}
+        where ${r.stationId} = ${s.id} and ${r.ts} > ${s.lastReadingAt} - interval '1 hour'
         group by 1
       ) b
-      order by s.id, b.bucket`),
+      order by ${s.id}, b.bucket`),
   );
   const byStation = new Map<string, Sparkline>();
   for (const row of rows) {

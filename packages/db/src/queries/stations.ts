@@ -6,9 +6,11 @@
  * planner cannot flatten into a plain join (that it might run as a hash join over every row).
  */
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
+import { stations } from '../schema';
 import { isoUtc } from './fragments';
-import { type ReadingRow, readingColumns } from './readings';
+import { type ReadingRow, r, readingColumns, readingsFrom } from './readings';
 
 export interface StationSummary {
   station_id: string;
@@ -21,10 +23,13 @@ export interface StationSummary {
   latest: ReadingRow | null;
 }
 
-const newestReading = () => sql`lateral (
-    select ${readingColumns('r')}
-    from weather_readings r
-    where r.station_id = s.id and r.ts = s.last_reading_at
+const s = alias(stations, 's');
+const stationsFrom = sql`${stations} ${sql.identifier('s')}`;
+
+const newestReading = sql`lateral (
+    select ${readingColumns}
+    from ${readingsFrom}
+    where ${r.stationId} = ${s.id} and ${r.ts} = ${s.lastReadingAt}
     limit 1
   ) latest`;
 
@@ -32,13 +37,13 @@ const newestReading = () => sql`lateral (
 export async function listStations(db: Database): Promise<StationSummary[]> {
   return rowsOf<StationSummary>(
     await db.execute(sql`
-      select s.id as station_id, s.name, s.latitude, s.longitude, s.elevation,
-        ${isoUtc(sql`s.first_seen`)} as first_seen, ${isoUtc(sql`s.last_seen`)} as last_seen,
+      select ${s.id} as station_id, ${s.name}, ${s.latitude}, ${s.longitude}, ${s.elevation},
+        ${isoUtc(sql`${s.firstSeen}`)} as first_seen, ${isoUtc(sql`${s.lastSeen}`)} as last_seen,
         -- As JSON, so the reading arrives nested with its numbers intact.
         case when latest.station_id is null then null else to_json(latest) end as latest
-      from stations s
-      left join ${newestReading()} on true
-      order by s.id
+      from ${stationsFrom}
+      left join ${newestReading} on true
+      order by ${s.id}
     `),
   );
 }
@@ -49,17 +54,19 @@ export async function latestReadings(db: Database, stationIds: string[]): Promis
   return rowsOf<ReadingRow>(
     await db.execute(sql`
       select latest.*
-      from stations s
-      cross join ${newestReading()}
-      where s.id = any(${sql.param(stationIds)}::text[])
-      order by s.id
+      from ${stationsFrom}
+      cross join ${newestReading}
+      where ${s.id} = any(${sql.param(stationIds)}::text[])
+      order by ${s.id}
     `),
   );
 }
 
 export async function stationExists(db: Database, stationId: string): Promise<boolean> {
   const rows = rowsOf<{ exists: boolean }>(
-    await db.execute(sql`select exists (select 1 from stations where id = ${stationId}) as exists`),
+    await db.execute(
+      sql`select exists (select 1 from ${stations} where ${stations.id} = ${stationId}) as exists`,
+    ),
   );
   return rows[0]?.exists === true;
 }

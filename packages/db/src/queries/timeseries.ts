@@ -1,10 +1,11 @@
+import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
+import { weatherReadings } from '../schema';
 import { isoUtc, tstz } from './fragments';
 import {
-  type MeasurementStats,
+  type MeasurementStatsOf,
   type PartialsRow,
-  type PrecipitationStats,
   partialsFromRollups,
   partialsFromRows,
   statsFromPartials,
@@ -49,19 +50,14 @@ export function alignRange(start: Date, end: Date, interval: Interval): { start:
   };
 }
 
-/** One time bucket; a measurement without values in the bucket is null. */
-export interface Bucket {
+/** One time bucket of a catalogue's measurements; a measurement without values in the bucket is null. */
+export type BucketOf<C extends Catalogue> = {
   /** Start of the bucket, ISO 8601 UTC. */
   bucket: string;
   count: number;
-  temperature: MeasurementStats | null;
-  humidity: MeasurementStats | null;
-  wind_speed: MeasurementStats | null;
-  wind_direction: MeasurementStats | null;
-  wind_gust: MeasurementStats | null;
-  pressure: MeasurementStats | null;
-  precipitation: PrecipitationStats | null;
-}
+} & { [M in keyof C & string]: MeasurementStatsOf<C>[M] | null };
+
+export type Bucket = BucketOf<typeof MEASUREMENTS>;
 
 export interface TimeseriesResult {
   station_id: string;
@@ -114,13 +110,12 @@ type Range = { start: Date; end: Date };
 
 function fromRawRows(stationId: string, range: Range, interval: Interval): SQL {
   // Literal, not a parameter: the same expression must appear in select and group by.
-  const bucket = sql.raw(
-    `date_bin(interval '${intervalSeconds(interval)} seconds', ts, timestamptz '2000-01-01')`,
-  );
+  const { stationId: station, ts } = weatherReadings;
+  const bucket = sql`date_bin(${sql.raw(`interval '${intervalSeconds(interval)} seconds'`)}, ${ts}, timestamptz '2000-01-01')`;
   return sql`
     select ${isoUtc(bucket)} as bucket, ${partialsFromRows}
-    from weather_readings
-    where station_id = ${stationId} and ts >= ${tstz(range.start)} and ts < ${tstz(range.end)}
+    from ${weatherReadings}
+    where ${station} = ${stationId} and ${ts} >= ${tstz(range.start)} and ${ts} < ${tstz(range.end)}
     group by ${bucket}
     order by ${bucket}`;
 }
@@ -144,20 +139,13 @@ function fromRollups(stationId: string, range: Range, interval: Interval, view: 
     order by ${bucket}`;
 }
 
+const MEASUREMENT_NAMES = namesOf(MEASUREMENTS);
+
 function toBucket(row: PartialsRow & { bucket: string }): Bucket {
   const stats = statsFromPartials(row);
-  const present = <S extends MeasurementStats>(s: S) => (s.count > 0 ? s : null);
-  return {
-    bucket: row.bucket,
-    count: Number(row.readings),
-    temperature: present(stats.temperature),
-    humidity: present(stats.humidity),
-    wind_speed: present(stats.wind_speed),
-    wind_direction: present(stats.wind_direction),
-    wind_gust: present(stats.wind_gust),
-    pressure: present(stats.pressure),
-    precipitation: present(stats.precipitation),
-  };
+  const bucket: Record<string, unknown> = { bucket: row.bucket, count: Number(row.readings) };
+  for (const m of MEASUREMENT_NAMES) bucket[m] = stats[m].count > 0 ? stats[m] : null;
+  return bucket as Bucket;
 }
 
 /** Seconds of an interval; throws for a name that is not one (callers may pass unchecked input). */

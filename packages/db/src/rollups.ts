@@ -1,0 +1,169 @@
+/*
+ * The partial sums kept per measurement, from which every statistic is computed (SPEC §7, §14):
+ * count, sum, min and max of every measurement, plus summed unit vectors (sin/cos) of each
+ * circular one. The TimescaleDB rollup views store them, and queries over raw rows compute the
+ * same columns, so both paths give the same numbers and coarser buckets combine exactly:
+ * avg = sum(sum) / sum(count). The column names and SQL here all derive from the catalogue.
+ */
+import { type Catalogue, namesOf, withAggregation } from '@weather/core/measurements';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+
+export type Part = 'count' | 'sum' | 'min' | 'max' | 'sin_sum' | 'cos_sum';
+
+const EVERY_MEASUREMENT_PARTS = ['count', 'sum', 'min', 'max'] as const;
+const CIRCULAR_PARTS = ['sin_sum', 'cos_sum'] as const;
+
+/** The expression over raw rows, as the text around the column: `sum(sin(radians(x)))`. */
+const FROM_ROWS: Record<Part, readonly [string, string]> = {
+  count: ['count(', ')'],
+  sum: ['sum(', ')'],
+  min: ['min(', ')'],
+  max: ['max(', ')'],
+  sin_sum: ['sum(sin(radians(', ')))'],
+  cos_sum: ['sum(cos(radians(', ')))'],
+};
+
+/** How rows of partial sums combine into a coarser bucket. */
+const COMBINE: Record<Part, 'sum' | 'min' | 'max'> = {
+  count: 'sum',
+  sum: 'sum',
+  min: 'min',
+  max: 'max',
+  sin_sum: 'sum',
+  cos_sum: 'sum',
+};
+
+export interface PartialColumn<M extends string = string> {
+  measurement: M;
+  part: Part;
+  /** Column name in the views and in raw-row results: `temperature_count`. */
+  name: `${M}_${Part}`;
+}
+
+/**
+ * The partial-sum columns of a catalogue, in view order: four per measurement in catalogue
+ * order, then the sin/cos sums of the circular ones.
+ */
+export function partialColumns<C extends Catalogue>(catalogue: C) {
+  const column = <M extends keyof C & string>(measurement: M, part: Part): PartialColumn<M> => ({
+    measurement,
+    part,
+    name: `${measurement}_${part}`,
+  });
+  return [
+    ...namesOf(catalogue).flatMap((m) => EVERY_MEASUREMENT_PARTS.map((part) => column(m, part))),
+    ...withAggregation(catalogue, 'circular_mean').flatMap((m) =>
+      CIRCULAR_PARTS.map((part) => column(m, part)),
+    ),
+  ];
+}
+
+/** Every column of a rollup view of `catalogue`, in order. */
+export function rollupColumnNames(catalogue: Catalogue): string[] {
+  return ['station_id', 'bucket', 'readings', ...partialColumns(catalogue).map((c) => c.name)];
+}
+
+/** The partial sums over raw rows, for a grouped select; `column` gives each measurement's column. */
+export function partialsFromRows<C extends Catalogue>(
+  catalogue: C,
+  column: (measurement: keyof C & string) => AnyColumn | SQL,
+): SQL {
+  return sql.join(
+    [
+      sql`count(*) as readings`,
+      ...partialColumns(catalogue).map((c) => {
+        const [open, close] = FROM_ROWS[c.part];
+        return sql`${sql.raw(open)}${column(c.measurement)}${sql.raw(close)} as ${sql.identifier(c.name)}`;
+      }),
+    ],
+    sql`,\n`,
+  );
+}
+
+/** The same partial sums, combined from rows of a rollup view. */
+export function partialsFromRollups(catalogue: Catalogue): SQL {
+  return sql.join(
+    [
+      sql`sum(readings) as readings`,
+      ...partialColumns(catalogue).map(
+        (c) =>
+          sql`${sql.raw(COMBINE[c.part])}(${sql.identifier(c.name)}) as ${sql.identifier(c.name)}`,
+      ),
+    ],
+    sql`,\n`,
+  );
+}
+
+/** The SELECT columns of a rollup view, as migration SQL text. */
+export function rollupColumnsSql(catalogue: Catalogue): string {
+  const byMeasurement = new Map<string, string[]>();
+  for (const c of partialColumns(catalogue)) {
+    const [open, close] = FROM_ROWS[c.part];
+    const key = c.part === 'sin_sum' || c.part === 'cos_sum' ? c.name : c.measurement;
+    byMeasurement.set(key, [
+      ...(byMeasurement.get(key) ?? []),
+      `${open}${c.measurement}${close} AS ${c.name}`,
+    ]);
+  }
+  return ['count(*) AS readings', ...[...byMeasurement.values()].map((parts) => parts.join(', '))]
+    .map((line) => `  ${line}`)
+    .join(',\n');
+}
+
+export interface RollupView {
+  name: string;
+  bucket: string;
+  /** The refresh policy's window and schedule, as PostgreSQL intervals. */
+  policy: { start: string; end: string; every: string };
+}
+
+/** The rollup views the TimescaleDB migrations create, finest first. */
+export const ROLLUP_VIEWS = [
+  {
+    name: 'weather_readings_hourly',
+    bucket: '1 hour',
+    policy: { start: '3 days', end: '1 hour', every: '15 minutes' },
+  },
+  {
+    name: 'weather_readings_daily',
+    bucket: '1 day',
+    policy: { start: '32 days', end: '1 day', every: '1 hour' },
+  },
+] as const satisfies readonly RollupView[];
+
+/** A TimescaleDB continuous aggregate over `weather_readings` for a catalogue, as migration SQL. */
+export function rollupViewSql(catalogue: Catalogue, view: Pick<RollupView, 'name' | 'bucket'>) {
+  return `CREATE MATERIALIZED VIEW ${view.name}
+WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+SELECT
+  station_id,
+  time_bucket(INTERVAL '${view.bucket}', ts) AS bucket,
+${rollupColumnsSql(catalogue)}
+FROM weather_readings
+GROUP BY station_id, bucket
+WITH NO DATA;`;
+}
+
+/** The refresh policy of a rollup view, as migration SQL. */
+export function rollupPolicySql({ name, policy }: RollupView) {
+  return `SELECT add_continuous_aggregate_policy('${name}',
+  start_offset => INTERVAL '${policy.start}',
+  end_offset => INTERVAL '${policy.end}',
+  schedule_interval => INTERVAL '${policy.every}');`;
+}
+
+/**
+ * The body of a TimescaleDB migration that rebuilds the rollup views for `catalogue`: continuous
+ * aggregates cannot gain columns, so they are dropped (with their policies) and recreated. The
+ * committed 0000 migration stays as applied; after adding a measurement, run
+ * `npm run generate -w @weather/db` (the column) and `npm run generate:timescale -w @weather/db`,
+ * and fill the new custom migration with this. Rollups are refilled from raw rows, so history
+ * older than the retention policy is lost.
+ */
+export function rebuildRollupsSql(catalogue: Catalogue): string {
+  return [
+    `DROP MATERIALIZED VIEW IF EXISTS ${ROLLUP_VIEWS.map((v) => v.name).join(', ')};`,
+    ...ROLLUP_VIEWS.map((view) => rollupViewSql(catalogue, view)),
+    ...ROLLUP_VIEWS.map(rollupPolicySql),
+  ].join('\n--> statement-breakpoint\n');
+}

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
+import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Database,
+  partialsFromRows,
+  ROLLUP_VIEWS,
+  readingsTable,
+  rebuildRollupsSql,
+  rollupColumnNames,
+  rollupPolicySql,
+  rollupViewSql,
+  rowsOf,
+  statsFromPartialsOf,
+} from '../src';
+import * as schema from '../src/schema';
+import { createTimescaleTestDb } from '../src/testing';
+
+const extended = {
+  ...MEASUREMENTS,
+  solar_radiation: {
+    unit: 'W/m²',
+    unitSuffix: 'w_m2',
+    min: 0,
+    max: 2000,
+    label: 'Solar radiation',
+    aggregation: 'mean',
+    precision: 0,
+    chart: { kind: 'band', order: 8, floor: 0 },
+  },
+} as const satisfies Catalogue;
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The statements of the committed TimescaleDB migration, without comments. */
+function committedStatements(): string[] {
+  const text = readFileSync(
+    new URL('../drizzle-timescale/0000_hypertable.sql', import.meta.url),
+    'utf8',
+  );
+  return text
+    .split('--> statement-breakpoint')
+    .map((statement) =>
+      statement
+        .split('\n')
+        .filter((line) => !line.trimStart().startsWith('--'))
+        .join('\n'),
+    )
+    .map(squash);
+}
+
+/** The statements drizzle-kit generates to go from `weather_readings` of one catalogue to another's. */
+async function migration(from: Catalogue, to: Catalogue) {
+  const before = generateDrizzleJson(
+    { weatherReadings: readingsTable(from) },
+    undefined,
+    undefined,
+    'snake_case',
+  );
+  const after = generateDrizzleJson(
+    { weatherReadings: readingsTable(to) },
+    before.id,
+    undefined,
+    'snake_case',
+  );
+  return generateMigration(before, after);
+}
+
+const viewColumns = async (db: Database, view: string) =>
+  rowsOf<{ column_name: string }>(
+    await db.execute(sql`
+      select column_name from information_schema.columns
+      where table_name = ${view} order by ordinal_position`),
+  ).map((row) => row.column_name);
+
+describe('rollup SQL generated from the catalogue', () => {
+  it('is, for the default catalogue, exactly the views the committed migration creates', () => {
+    const committed = committedStatements();
+    const views = committed.filter((statement) => statement.startsWith('CREATE MATERIALIZED VIEW'));
+    const policies = committed.filter((statement) =>
+      statement.includes('add_continuous_aggregate_policy'),
+    );
+    expect(views).toEqual(ROLLUP_VIEWS.map((view) => squash(rollupViewSql(MEASUREMENTS, view))));
+    expect(policies).toEqual(ROLLUP_VIEWS.map((view) => squash(rollupPolicySql(view))));
+  });
+
+  it('rebuilds both views and their policies in a migration for an added measurement', () => {
+    const statements = rebuildRollupsSql(extended).split('--> statement-breakpoint').map(squash);
+    expect(statements).toEqual([
+      'DROP MATERIALIZED VIEW IF EXISTS weather_readings_hourly, weather_readings_daily;',
+      ...ROLLUP_VIEWS.map((view) => squash(rollupViewSql(extended, view))),
+      ...ROLLUP_VIEWS.map((view) => squash(rollupPolicySql(view))),
+    ]);
+    expect(
+      statements.filter((s) => s.includes('max(solar_radiation) AS solar_radiation_max')),
+    ).toHaveLength(2);
+  });
+
+  it('includes count, sum, min and max of an added measurement, in views and raw-row queries', () => {
+    const view = rollupViewSql(extended, ROLLUP_VIEWS[0]);
+    expect(view).toContain(
+      'count(solar_radiation) AS solar_radiation_count, sum(solar_radiation) AS solar_radiation_sum, min(solar_radiation) AS solar_radiation_min, max(solar_radiation) AS solar_radiation_max',
+    );
+    expect(rollupColumnNames(extended)).toEqual([
+      ...rollupColumnNames(MEASUREMENTS).filter((c) => !/^wind_direction_(sin|cos)_sum$/.test(c)),
+      'solar_radiation_count',
+      'solar_radiation_sum',
+      'solar_radiation_min',
+      'solar_radiation_max',
+      'wind_direction_sin_sum',
+      'wind_direction_cos_sum',
+    ]);
+    const table = readingsTable(extended);
+    const raw = new PgDialect().sqlToQuery(partialsFromRows(extended, (m) => table[m])).sql;
+    expect(raw).toContain('max("weather_readings"."solar_radiation") as "solar_radiation_max"');
+  });
+});
+
+describe('weather_readings from the catalogue', () => {
+  it('gets one double precision column per added measurement in a generated migration', async () => {
+    expect(await migration(MEASUREMENTS, extended)).toEqual([
+      'ALTER TABLE "weather_readings" ADD COLUMN "solar_radiation" double precision;',
+    ]);
+    expect(await migration(MEASUREMENTS, MEASUREMENTS)).toEqual([]);
+  });
+
+  it('is, for the default catalogue, the table the committed migrations create', async () => {
+    const committed = JSON.parse(
+      readFileSync(new URL('../drizzle/meta/0000_snapshot.json', import.meta.url), 'utf8'),
+    );
+    const current = generateDrizzleJson(schema, committed.id, undefined, 'snake_case');
+    expect(await generateMigration(committed, current)).toEqual([]);
+  });
+});
+
+describe('rollup views on TimescaleDB', () => {
+  let timescale: { db: Database; close: () => Promise<void> };
+  beforeAll(async () => {
+    timescale = await createTimescaleTestDb();
+  }, 60_000);
+  afterAll(() => timescale.close());
+
+  it('have the columns the catalogue gives', async () => {
+    for (const view of ROLLUP_VIEWS) {
+      expect(await viewColumns(timescale.db, view.name)).toEqual(rollupColumnNames(MEASUREMENTS));
+    }
+  });
+
+  it('take an added measurement through the generated column and view SQL', async () => {
+    for (const statement of await migration(MEASUREMENTS, extended)) {
+      await timescale.db.execute(sql.raw(statement));
+    }
+    for (const statement of rebuildRollupsSql(extended).split('--> statement-breakpoint')) {
+      await timescale.db.execute(sql.raw(statement));
+    }
+    for (const view of ROLLUP_VIEWS) {
+      expect(await viewColumns(timescale.db, view.name)).toEqual(rollupColumnNames(extended));
+    }
+
+    const table = readingsTable(extended);
+    await timescale.db.execute(sql`
+      insert into weather_readings (station_id, ts, temperature, solar_radiation, received_at) values
+        ('X', '2026-05-10T06:00:00Z', 10, 200, now()), ('X', '2026-05-10T06:10:00Z', null, 400, now())`);
+    const [row] = rowsOf<object>(
+      await timescale.db.execute(
+        sql`select ${partialsFromRows(extended, (m) => table[m])} from ${table} where ${table.stationId} = 'X'`,
+      ),
+    );
+    const stats = statsFromPartialsOf(extended, row ?? {});
+    expect(stats.solar_radiation).toEqual({ count: 2, min: 200, max: 400, avg: 300 });
+    expect(stats.temperature).toEqual({ count: 1, min: 10, max: 10, avg: 10 });
+    expect(stats.precipitation).toEqual({ count: 0, min: null, max: null, avg: null, sum: null });
+  });
+});
