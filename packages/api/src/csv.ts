@@ -1,29 +1,36 @@
-import { MEASUREMENT_NAMES, MEASUREMENTS } from '@weather/core/reading';
+import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
 
-type Row = { station_id: string; timestamp: string; received_at: string } & Record<
-  (typeof MEASUREMENT_NAMES)[number],
-  number | null
->;
+type Row<Name extends string> = {
+  station_id: string;
+  timestamp: string;
+  received_at: string;
+} & Record<Name, number | null>;
 
-/** Units as ASCII suffixes, so spreadsheets and scripts can name columns safely. */
-const UNIT_SUFFIX: Record<string, string> = {
-  '°C': 'c',
-  '%': 'pct',
-  'm/s': 'm_s',
-  '°': 'deg',
-  hPa: 'hpa',
-  mm: 'mm',
-};
+/**
+ * The readings CSV of a catalogue: one column per measurement, named with its unit as an ASCII
+ * suffix (`temperature_c`) so spreadsheets and scripts can name columns safely.
+ */
+export function csvFor<C extends Catalogue>(catalogue: C) {
+  const names = namesOf(catalogue);
+  const columns = [
+    'station_id',
+    'timestamp',
+    ...Object.entries(catalogue).map(([name, spec]) => `${name}_${spec.unitSuffix}`),
+    'received_at',
+  ];
+  const header = `${columns.join(',')}\n`;
+  return {
+    columns,
+    header: () => header,
+    /** Station ids are restricted to `A-Za-z0-9._:-`, so no field ever needs quoting. */
+    row: (row: Row<keyof C & string>) =>
+      `${[row.station_id, row.timestamp, ...names.map((name) => row[name] ?? ''), row.received_at].join(',')}\n`,
+  };
+}
 
-export const CSV_COLUMNS = [
-  'station_id',
-  'timestamp',
-  ...MEASUREMENT_NAMES.map((m) => `${m}_${UNIT_SUFFIX[MEASUREMENTS[m].unit] ?? 'value'}`),
-  'received_at',
-];
+export const csvColumnsFor = (catalogue: Catalogue = MEASUREMENTS) => csvFor(catalogue).columns;
 
-export const csvHeader = () => `${CSV_COLUMNS.join(',')}\n`;
-
-/** Station ids are restricted to `A-Za-z0-9._:-`, so no field ever needs quoting. */
-export const csvRow = (row: Row) =>
-  `${[row.station_id, row.timestamp, ...MEASUREMENT_NAMES.map((m) => row[m] ?? ''), row.received_at].join(',')}\n`;
+const csv = csvFor(MEASUREMENTS);
+export const CSV_COLUMNS = csv.columns;
+export const csvHeader = csv.header;
+export const csvRow = csv.row;

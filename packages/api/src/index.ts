@@ -1,11 +1,11 @@
 export { type CacheStatus, QueryCache } from './cache';
-export { CSV_COLUMNS, csvHeader, csvRow } from './csv';
+export { CSV_COLUMNS, csvColumnsFor, csvFor, csvHeader, csvRow } from './csv';
 export { describeError, type ErrorBody, errorBody } from './errors';
 export { MAX_BATCH_SIZE, MAX_URL_LENGTH, malformedEncoding } from './limits';
 export { openApiDocument } from './openapi';
 export { handleRest } from './rest';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { MAX_BUCKETS, MAX_LIMIT } from './router/weather';
-export { MAX_QUERY_TIME } from './schemas';
+export { apiSchemasFor, MAX_QUERY_TIME, STATS_BY_AGGREGATION } from './schemas';
 export type { ApiContext } from './trpc';
 export { handleTrpc } from './trpc-handler';

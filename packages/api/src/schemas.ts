@@ -1,10 +1,10 @@
 import {
-  MEASUREMENT_NAMES,
+  type Aggregation,
+  type Catalogue,
   MEASUREMENTS,
-  MIN_READING_MS,
-  MIN_READING_TIME,
-  stationIdSchema,
-} from '@weather/core/reading';
+  namesOf,
+} from '@weather/core/measurements';
+import { MIN_READING_MS, MIN_READING_TIME, stationIdSchema } from '@weather/core/reading';
 import { INTERVALS } from '@weather/db';
 import { z } from 'zod';
 
@@ -37,79 +37,113 @@ export const intervalSchema = z.enum(
   Object.keys(INTERVALS) as [keyof typeof INTERVALS, ...(keyof typeof INTERVALS)[]],
 );
 
-const measurementValues = Object.fromEntries(
-  MEASUREMENT_NAMES.map((m) => [
-    m,
-    z
-      .number()
-      .nullable()
-      .meta({ description: `${MEASUREMENTS[m].label} (${MEASUREMENTS[m].unit})` }),
-  ]),
-) as Record<(typeof MEASUREMENT_NAMES)[number], z.ZodNullable<z.ZodNumber>>;
-
-export const readingRow = z.object({
-  station_id: z.string(),
-  timestamp: z.string(),
-  ...measurementValues,
-  received_at: z.string(),
-});
-
 export const stats = z.object({
   count: z.number(),
   min: z.number().nullable(),
   max: z.number().nullable(),
   avg: z.number().nullable(),
 });
-const precipitationStats = stats.extend({ sum: z.number().nullable() });
 
-const perMeasurement = <T extends z.ZodType>(make: (name: string) => T) =>
-  z.object(
-    Object.fromEntries(MEASUREMENT_NAMES.map((m) => [m, make(m)])) as Record<
-      (typeof MEASUREMENT_NAMES)[number],
-      T
-    >,
-  );
+/**
+ * A measurement's figures over a bucket or a range, by how it aggregates. `avg` is the circular
+ * mean for a direction and the share for a flag; a total (`sum`) comes with its own field.
+ */
+export const STATS_BY_AGGREGATION = {
+  mean: stats,
+  sum: stats.extend({ sum: z.number().nullable() }),
+  circular_mean: stats,
+  max: stats,
+  last: stats,
+  share_true: stats,
+} as const satisfies Record<Aggregation, z.ZodObject>;
 
-export const readingsPage = z.object({
-  station_id: z.string(),
-  readings: z.array(readingRow),
-  next_cursor: z
-    .string()
-    .nullable()
-    .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-});
+type StatsOf<C extends Catalogue> = {
+  [K in keyof C & string]: (typeof STATS_BY_AGGREGATION)[C[K]['aggregation']];
+};
 
-export const aggregateResult = z.object({
-  station_id: z.string(),
-  start: z.string().nullable(),
-  end: z.string().nullable(),
-  count: z.number(),
-  first_timestamp: z.string().nullable(),
-  last_timestamp: z.string().nullable(),
-  measurements: perMeasurement(() => stats).extend({ precipitation: precipitationStats }),
-});
+const statsOf = <C extends Catalogue>(catalogue: C) =>
+  Object.fromEntries(
+    Object.entries(catalogue).map(([name, spec]) => [name, STATS_BY_AGGREGATION[spec.aggregation]]),
+  ) as StatsOf<C>;
 
-export const bucket = z
-  .object({ bucket: z.string(), count: z.number() })
-  .extend(perMeasurement(() => stats.nullable()).shape)
-  .extend({ precipitation: precipitationStats.nullable() });
+/**
+ * The API's response schemas for a catalogue (SPEC §14): a reading has a nullable number per
+ * measurement, an aggregate and a bucket the figures of each measurement's aggregation.
+ */
+export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
+  catalogue: C = MEASUREMENTS as unknown as C,
+) {
+  const names = namesOf(catalogue);
+  const values = Object.fromEntries(
+    Object.entries(catalogue).map(([name, { label, unit }]) => [
+      name,
+      z
+        .number()
+        .nullable()
+        .meta({ description: `${label} (${unit})` }),
+    ]),
+  ) as { [K in keyof C & string]: z.ZodNullable<z.ZodNumber> };
+  const measurementStats = statsOf(catalogue);
+  const nullableStats = Object.fromEntries(
+    names.map((name) => [name, measurementStats[name].nullable()]),
+  ) as { [K in keyof C & string]: z.ZodNullable<StatsOf<C>[K]> };
 
-export const timeseriesResult = z.object({
-  station_id: z.string(),
-  interval: intervalSchema,
-  start: z.string(),
-  end: z.string(),
-  source: z.enum(['raw', 'continuous_aggregate']),
-  buckets: z.array(bucket),
-});
+  const readingRow = z.object({
+    station_id: z.string(),
+    timestamp: z.string(),
+    ...values,
+    received_at: z.string(),
+  });
 
-export const stationSummary = z.object({
-  station_id: z.string(),
-  name: z.string().nullable(),
-  latitude: z.number().nullable(),
-  longitude: z.number().nullable(),
-  elevation: z.number().nullable(),
-  first_seen: z.string(),
-  last_seen: z.string(),
-  latest: readingRow.nullable(),
-});
+  const readingsPage = z.object({
+    station_id: z.string(),
+    readings: z.array(readingRow),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  });
+
+  const aggregateResult = z.object({
+    station_id: z.string(),
+    start: z.string().nullable(),
+    end: z.string().nullable(),
+    count: z.number(),
+    first_timestamp: z.string().nullable(),
+    last_timestamp: z.string().nullable(),
+    measurements: z.object(measurementStats),
+  });
+
+  const bucket = z.object({ bucket: z.string(), count: z.number(), ...nullableStats });
+
+  const timeseriesResult = z.object({
+    station_id: z.string(),
+    interval: intervalSchema,
+    start: z.string(),
+    end: z.string(),
+    source: z.enum(['raw', 'continuous_aggregate']),
+    buckets: z.array(bucket),
+  });
+
+  const stationSummary = z.object({
+    station_id: z.string(),
+    name: z.string().nullable(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
+    elevation: z.number().nullable(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+    latest: readingRow.nullable(),
+  });
+
+  return { readingRow, readingsPage, aggregateResult, bucket, timeseriesResult, stationSummary };
+}
+
+export const {
+  readingRow,
+  readingsPage,
+  aggregateResult,
+  bucket,
+  timeseriesResult,
+  stationSummary,
+} = apiSchemasFor();

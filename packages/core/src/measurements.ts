@@ -42,6 +42,11 @@ export interface MeasurementSpec {
   /** Decimals shown on the dashboard. */
   precision: number;
   chart: ChartSpec;
+  /**
+   * Its place among a station's headline values (overview table, station header), if it has one;
+   * `label` names the column when it differs, `with` is a measurement shown beside it.
+   */
+  headline?: { order: number; label?: string; with?: string };
 }
 
 /** A set of measurements by name (snake_case, as in the API and the database). */
@@ -57,6 +62,7 @@ export const MEASUREMENTS = {
     aggregation: 'mean',
     precision: 1,
     chart: { kind: 'band', order: 1, wide: true },
+    headline: { order: 1 },
   },
   humidity: {
     unit: '%',
@@ -67,6 +73,7 @@ export const MEASUREMENTS = {
     aggregation: 'mean',
     precision: 0,
     chart: { kind: 'band', order: 2 },
+    headline: { order: 2 },
   },
   wind_speed: {
     unit: 'm/s',
@@ -77,6 +84,7 @@ export const MEASUREMENTS = {
     aggregation: 'mean',
     precision: 1,
     chart: { kind: 'band', order: 4, floor: 0 },
+    headline: { order: 3, label: 'Wind', with: 'wind_direction' },
   },
   wind_direction: {
     unit: '°',
@@ -107,6 +115,7 @@ export const MEASUREMENTS = {
     aggregation: 'mean',
     precision: 1,
     chart: { kind: 'band', order: 3 },
+    headline: { order: 4 },
   },
   precipitation: {
     unit: 'mm',

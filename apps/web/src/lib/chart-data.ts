@@ -1,6 +1,12 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@weather/api';
-import { MEASUREMENTS, type Measurement } from '@weather/core/reading';
+import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
+import {
+  decimalsFor,
+  type NamesWithAggregation,
+  type NamesWithChart,
+  namesWithAggregation,
+} from './catalogue';
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type TimeseriesResult = Outputs['weather']['timeseries'];
@@ -80,7 +86,18 @@ export interface BandPoint {
   count: number;
 }
 
-export type BandMeasurement = Exclude<Measurement, 'wind_direction' | 'precipitation'>;
+/** Measurements drawn as an average over their min–max band. */
+export type BandMeasurement = NamesWithChart<typeof MEASUREMENTS, 'band'>;
+/** Measurements that add up over a bucket: they have a total. */
+export type SumMeasurement = NamesWithAggregation<typeof MEASUREMENTS, 'sum'>;
+/** Compass directions: averaged on the circle, shown as compass points. */
+export type DirectionMeasurement = NamesWithAggregation<typeof MEASUREMENTS, 'circular_mean'>;
+
+const [FIRST_SUM] = namesWithAggregation(MEASUREMENTS, 'sum');
+const [FIRST_DIRECTION] = namesWithAggregation(MEASUREMENTS, 'circular_mean');
+const DIRECTIONS: ReadonlySet<string> = new Set(
+  namesWithAggregation(MEASUREMENTS, 'circular_mean'),
+);
 
 /** The min–max band of a bucket's statistics, or null unless both ends are known. */
 export function toBand(
@@ -103,10 +120,19 @@ export interface SumPoint {
   sum: number | null;
 }
 
-/** Precipitation per slot: the bucket's total, null where there is no reading. */
-export function precipitationSeries(slots: readonly Slot[]): SumPoint[] {
-  return slots.map(({ t, bucket }) => ({ t, sum: bucket?.precipitation?.sum ?? null }));
+/** A total per slot (precipitation by default): the bucket's sum, null where there is no reading. */
+export function sumSeries(
+  slots: readonly Slot[],
+  measurement: SumMeasurement | undefined = FIRST_SUM,
+): SumPoint[] {
+  return slots.map(({ t, bucket }) => ({
+    t,
+    sum: measurement ? (bucket?.[measurement]?.sum ?? null) : null,
+  }));
 }
+
+/** `sumSeries` of the catalogue's first total, under the name its tests use. */
+export const precipitationSeries = sumSeries;
 
 export interface DirectionPoint {
   t: number;
@@ -120,11 +146,14 @@ export interface DirectionPoint {
  * (e.g. 350° → 10°, the short way round), the line runs off the top edge and re-enters at the
  * bottom, with a break between, instead of a vertical jump across the whole chart.
  */
-export function directionSeries(slots: readonly Slot[]): DirectionPoint[] {
+export function directionSeries(
+  slots: readonly Slot[],
+  measurement: DirectionMeasurement | undefined = FIRST_DIRECTION,
+): DirectionPoint[] {
   const points: DirectionPoint[] = [];
   let previous: { t: number; dir: number } | null = null;
   for (const { t, bucket } of slots) {
-    const dir = bucket?.wind_direction?.avg ?? null;
+    const dir = measurement ? (bucket?.[measurement]?.avg ?? null) : null;
     if (dir !== null && previous) {
       const delta = dir - previous.dir;
       if (Math.abs(delta) > 180) {
@@ -209,15 +238,7 @@ export function niceScale(
 // ---------------------------------------------------------------------------------------------
 // Values and units
 
-const DECIMALS: Record<Measurement, number> = {
-  temperature: 1,
-  humidity: 0,
-  wind_speed: 1,
-  wind_direction: 0,
-  wind_gust: 1,
-  pressure: 1,
-  precipitation: 1,
-};
+const DECIMALS = decimalsFor(MEASUREMENTS);
 
 const COMPASS = [
   'N',
@@ -258,10 +279,13 @@ export const unitOf = (measurement: Measurement): string => MEASUREMENTS[measure
 
 export const labelOf = (measurement: Measurement): string => MEASUREMENTS[measurement].label;
 
+/** A compass direction: shown as a compass point, without min and max. */
+export const isDirection = (measurement: Measurement) => DIRECTIONS.has(measurement);
+
 /** The number alone, at the measurement's precision ("12.3", "71", "NNE 22°" for direction). */
 export function formatNumber(measurement: Measurement, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '–';
-  if (measurement === 'wind_direction') {
+  if (isDirection(measurement)) {
     const degrees = Math.round(((value % 360) + 360) % 360) % 360;
     return `${compassPoint(degrees)} ${degrees}°`;
   }
@@ -273,7 +297,7 @@ export function formatNumber(measurement: Measurement, value: number | null): st
 /** A value with its unit: "12.3 °C", "71%", "1013.2 hPa", "NNE 22°"; "–" for no value. */
 export function formatValue(measurement: Measurement, value: number | null): string {
   const number = formatNumber(measurement, value);
-  if (number === '–' || measurement === 'wind_direction') return number;
+  if (number === '–' || isDirection(measurement)) return number;
   const unit = unitOf(measurement);
   return unit === '%' ? `${number}%` : `${number} ${unit}`;
 }
@@ -369,6 +393,9 @@ export function formatTick(t: number, step: number): string {
   return formatClock(t);
 }
 
-/** The CSS variable holding a measurement's chart colour ("var(--chart-wind-speed)"). */
-export const colorOf = (measurement: Measurement): string =>
-  `var(--chart-${measurement.replaceAll('_', '-')})`;
+/**
+ * The CSS variable holding a measurement's chart colour ("var(--chart-wind-speed)"), falling
+ * back to a neutral series colour for a measurement the stylesheet does not know yet.
+ */
+export const colorOf = (measurement: string): string =>
+  `var(--chart-${measurement.replaceAll('_', '-')}, var(--chart-fallback))`;

@@ -1,3 +1,4 @@
+import { MEASUREMENTS, withAggregation } from '@weather/core/measurements';
 import {
   chooseInterval,
   type Database,
@@ -85,8 +86,7 @@ export const weatherRouter = router({
         method: 'GET',
         path: '/weather/aggregate/{station_id}',
         tags: ['weather'],
-        summary:
-          'Count, min, max and average of every measurement over a range (sum for precipitation)',
+        summary: `Count, min, max and average of every measurement over a range (sum for ${withAggregation(MEASUREMENTS, 'sum').join(', ')})`,
         description: 'Default range: the last 24 hours. start_time inclusive, end_time exclusive.',
       },
     })

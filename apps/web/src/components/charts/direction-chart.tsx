@@ -12,6 +12,7 @@ import {
 } from 'recharts';
 import {
   compassPoint,
+  type DirectionMeasurement,
   type DirectionPoint,
   formatBucket,
   formatValue,
@@ -29,6 +30,7 @@ import {
 
 export interface DirectionChartProps {
   points: DirectionPoint[];
+  measurement: DirectionMeasurement;
   frame: TimeFrame;
   width: number;
   height: number;
@@ -38,10 +40,17 @@ export interface DirectionChartProps {
 const COMPASS_TICKS = [0, 90, 180, 270, 360];
 
 /**
- * Mean wind direction on a 0–360° axis labelled N/E/S/W. Turns through north leave the chart at
+ * Mean direction (wind) on a 0–360° axis labelled N/E/S/W. Turns through north leave the chart at
  * one edge and re-enter at the other (see directionSeries) rather than jumping across it.
  */
-export function DirectionChart({ points, frame, width, height, color }: DirectionChartProps) {
+export function DirectionChart({
+  points,
+  measurement,
+  frame,
+  width,
+  height,
+  color,
+}: DirectionChartProps) {
   const byTime = useMemo(
     () => new Map(points.filter((p) => !p.edge).map((p) => [p.t, p])),
     [points],
@@ -57,7 +66,7 @@ export function DirectionChart({ points, frame, width, height, color }: Directio
     return (
       <TooltipBox
         title={formatBucket(point.t, frame.intervalMs)}
-        rows={[{ label: 'Mean direction', value: formatValue('wind_direction', point.dir) }]}
+        rows={[{ label: 'Mean direction', value: formatValue(measurement, point.dir) }]}
       />
     );
   };

@@ -1,18 +1,14 @@
 'use client';
 
+import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
+import { headlineFor } from '@/lib/catalogue';
 import { formatValue } from '@/lib/chart-data';
 import { isStale, relativeTime } from '@/lib/format';
 import { Sparkline } from './sparkline';
 
-type Latest = {
-  temperature: number | null;
-  humidity: number | null;
-  wind_speed: number | null;
-  wind_direction: number | null;
-  pressure: number | null;
-} | null;
+type Latest = Record<Measurement, number | null> | null;
 
 export interface StationRow {
   station_id: string;
@@ -21,15 +17,15 @@ export interface StationRow {
   latest: Latest;
 }
 
-type SortKey = 'station' | 'last_seen' | 'temperature' | 'humidity' | 'wind_speed' | 'pressure';
+type SortKey = 'station' | 'last_seen' | Measurement;
+
+/** The measurement columns, from the catalogue's headline values. */
+const HEADLINE = headlineFor(MEASUREMENTS);
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'station', label: 'Station' },
   { key: 'last_seen', label: 'Last seen' },
-  { key: 'temperature', label: 'Temperature' },
-  { key: 'humidity', label: 'Humidity' },
-  { key: 'wind_speed', label: 'Wind' },
-  { key: 'pressure', label: 'Pressure' },
+  ...HEADLINE.map(({ name, label }) => ({ key: name, label })),
 ];
 
 function sortValue(row: StationRow, key: SortKey): string | number {
@@ -128,28 +124,18 @@ export function StationsTable({
                     {stale && <span className="badge badge-stale">stale</span>}
                   </td>
                   <td title={s.last_seen}>{relativeTime(s.last_seen, now)}</td>
-                  <td>
-                    {s.latest?.temperature != null
-                      ? formatValue('temperature', s.latest.temperature)
-                      : '–'}
-                  </td>
-                  <td>
-                    {s.latest?.humidity != null ? formatValue('humidity', s.latest.humidity) : '–'}
-                  </td>
-                  <td>
-                    {s.latest?.wind_speed != null
-                      ? formatValue('wind_speed', s.latest.wind_speed)
-                      : '–'}
-                    {s.latest?.wind_direction != null && (
-                      <span className="muted">
-                        {' '}
-                        {formatValue('wind_direction', s.latest.wind_direction)}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {s.latest?.pressure != null ? formatValue('pressure', s.latest.pressure) : '–'}
-                  </td>
+                  {HEADLINE.map((column) => {
+                    const value = s.latest?.[column.name] ?? null;
+                    const beside = column.with ? (s.latest?.[column.with] ?? null) : null;
+                    return (
+                      <td key={column.name}>
+                        {value !== null ? formatValue(column.name, value) : '–'}
+                        {column.with && beside !== null && (
+                          <span className="muted"> {formatValue(column.with, beside)}</span>
+                        )}
+                      </td>
+                    );
+                  })}
                   <td>
                     <Sparkline
                       values={sparklines.get(s.station_id) ?? []}

@@ -1,12 +1,13 @@
 'use client';
 
-import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/reading';
+import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/measurements';
 import {
   type AggregateResult,
   colorOf,
   compassName,
   formatDateTime,
   formatValue,
+  isDirection,
   labelOf,
 } from '@/lib/chart-data';
 
@@ -75,13 +76,13 @@ function StatTile({ name, aggregate }: { name: Measurement; aggregate: Aggregate
     kind = '';
     main = '–';
     detail = ['no readings'];
-  } else if (name === 'wind_direction') {
+  } else if (isDirection(name)) {
     // Min and max of a compass direction say nothing (350° and 10° are neighbours).
     kind = '';
     detail = [`from the ${compassName(stats.avg)}`];
-  } else if (name === 'precipitation') {
+  } else if ('sum' in stats) {
     kind = 'total';
-    main = formatValue(name, aggregate.measurements.precipitation.sum);
+    main = formatValue(name, stats.sum);
     detail = [`max ${formatValue(name, stats.max)}`, 'in one reading'];
   }
   return (

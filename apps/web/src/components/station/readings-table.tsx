@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { MEASUREMENT_NAMES } from '@weather/core/reading';
+import { MEASUREMENT_NAMES } from '@weather/core/measurements';
 import { useState } from 'react';
 import { formatDateTime, formatNumber, labelOf, unitOf } from '@/lib/chart-data';
 import type { stationQueries } from '@/lib/station-range';

@@ -1,48 +1,34 @@
 'use client';
 
-import type { Measurement } from '@weather/core/reading';
+import { MEASUREMENTS } from '@weather/core/measurements';
 import { useMemo } from 'react';
 import { BandChart } from '@/components/charts/band-chart';
+import { BarsChart } from '@/components/charts/bars-chart';
 import { ChartFrame, ChartSkeleton } from '@/components/charts/chart-frame';
 import type { TimeFrame } from '@/components/charts/chart-parts';
 import { DirectionChart } from '@/components/charts/direction-chart';
-import { PrecipitationChart } from '@/components/charts/precipitation-chart';
+import { type ChartEntry, chartsFor } from '@/lib/catalogue';
 import {
-  type BandMeasurement,
   bandSeries,
   colorOf,
   directionSeries,
   fillGaps,
   INTERVAL_MS,
   labelOf,
-  precipitationSeries,
   type Slot,
+  sumSeries,
   type TimeseriesResult,
   unitOf,
 } from '@/lib/chart-data';
 
-type ChartSpec =
-  | { key: BandMeasurement; kind: 'band'; floor?: number; wide?: boolean }
-  | { key: 'precipitation'; kind: 'bars' }
-  | { key: 'wind_direction'; kind: 'direction' };
-
-/** The page's charts, in reading order; temperature leads across the full width. */
-const CHARTS: ChartSpec[] = [
-  { key: 'temperature', kind: 'band', wide: true },
-  { key: 'humidity', kind: 'band' },
-  { key: 'pressure', kind: 'band' },
-  { key: 'wind_speed', kind: 'band', floor: 0 },
-  { key: 'wind_gust', kind: 'band', floor: 0 },
-  { key: 'wind_direction', kind: 'direction' },
-  { key: 'precipitation', kind: 'bars' },
-];
+/** The page's charts, in the catalogue's chart order (temperature leads across the full width). */
+const CHARTS = chartsFor(MEASUREMENTS);
 
 const HEIGHT = 200;
 const WIDE_HEIGHT = 240;
 
-const testIdOf = (m: Measurement) => `chart-${m}`;
-const heightOf = (spec: ChartSpec) => (spec.kind === 'band' && spec.wide ? WIDE_HEIGHT : HEIGHT);
-const isWide = (spec: ChartSpec) => spec.kind === 'band' && spec.wide === true;
+const testIdOf = (m: string) => `chart-${m}`;
+const heightOf = (spec: ChartEntry) => (spec.wide ? WIDE_HEIGHT : HEIGHT);
 
 /** Skeleton cards of the charts' sizes, so the page does not jump when the series arrives. */
 export function StationChartsSkeleton() {
@@ -50,8 +36,8 @@ export function StationChartsSkeleton() {
     <div className="chart-grid" aria-busy="true">
       <span className="visually-hidden">Loading charts…</span>
       {CHARTS.map((spec) => (
-        <div key={spec.key} className={isWide(spec) ? 'chart-wide' : undefined}>
-          <ChartSkeleton testId={testIdOf(spec.key)} height={heightOf(spec)} />
+        <div key={spec.name} className={spec.wide ? 'chart-wide' : undefined}>
+          <ChartSkeleton testId={testIdOf(spec.name)} height={heightOf(spec)} />
         </div>
       ))}
     </div>
@@ -76,7 +62,7 @@ export function StationCharts({ series }: { series: TimeseriesResult }) {
   return (
     <div className="chart-grid">
       {CHARTS.map((spec) => (
-        <div key={spec.key} className={isWide(spec) ? 'chart-wide' : undefined}>
+        <div key={spec.name} className={spec.wide ? 'chart-wide' : undefined}>
           <MeasurementChart spec={spec} slots={slots} frame={frame} />
         </div>
       ))}
@@ -89,19 +75,19 @@ function MeasurementChart({
   slots,
   frame,
 }: {
-  spec: ChartSpec;
+  spec: ChartEntry;
   slots: Slot[];
   frame: TimeFrame;
 }) {
-  const color = colorOf(spec.key);
+  const color = colorOf(spec.name);
   const height = heightOf(spec);
-  const hasValues = slots.some((s) => (s.bucket?.[spec.key]?.count ?? 0) > 0);
-  const label = labelOf(spec.key);
+  const hasValues = slots.some((s) => (s.bucket?.[spec.name]?.count ?? 0) > 0);
+  const label = labelOf(spec.name);
   return (
     <ChartFrame
-      testId={testIdOf(spec.key)}
+      testId={testIdOf(spec.name)}
       title={spec.kind === 'bars' ? `${label} per bucket` : label}
-      unit={unitOf(spec.key)}
+      unit={unitOf(spec.name)}
       color={color}
       height={height}
       empty={hasValues ? undefined : `No ${label.toLowerCase()} readings in this range`}
@@ -109,15 +95,23 @@ function MeasurementChart({
       {(width) => {
         const common = { frame, width, height, color };
         if (spec.kind === 'bars') {
-          return <PrecipitationChart points={precipitationSeries(slots)} {...common} />;
+          return (
+            <BarsChart points={sumSeries(slots, spec.name)} measurement={spec.name} {...common} />
+          );
         }
         if (spec.kind === 'direction') {
-          return <DirectionChart points={directionSeries(slots)} {...common} />;
+          return (
+            <DirectionChart
+              points={directionSeries(slots, spec.name)}
+              measurement={spec.name}
+              {...common}
+            />
+          );
         }
         return (
           <BandChart
-            points={bandSeries(slots, spec.key)}
-            measurement={spec.key}
+            points={bandSeries(slots, spec.name)}
+            measurement={spec.name}
             floor={spec.floor}
             {...common}
           />

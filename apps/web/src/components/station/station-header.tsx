@@ -1,8 +1,23 @@
 'use client';
 
+import { MEASUREMENTS } from '@weather/core/measurements';
 import Link from 'next/link';
 import { useSyncExternalStore } from 'react';
-import { formatDateTime, formatValue, type ReadingRow } from '@/lib/chart-data';
+import { headlineFor } from '@/lib/catalogue';
+import { formatDateTime, formatValue, isDirection, type ReadingRow } from '@/lib/chart-data';
+
+const HEADLINE = headlineFor(MEASUREMENTS);
+
+/** "wind 3.3 m/s from NNE 22°": a headline value in words, with the one shown beside it. */
+function headlineText(latest: ReadingRow, column: (typeof HEADLINE)[number]): string | null {
+  const value = latest[column.name];
+  if (value === null) return null;
+  const text = `${column.label.toLowerCase()} ${formatValue(column.name, value)}`;
+  const beside = column.with ? latest[column.with] : null;
+  if (!column.with || beside === null) return text;
+  return `${text}${isDirection(column.with) ? ' from' : ''} ${formatValue(column.with, beside)}`;
+}
+
 import { relativeTime } from '@/lib/format';
 
 /** The station, when it last reported, and its newest values. */
@@ -35,18 +50,8 @@ export function StationHeader({
             </time>
             :
           </span>{' '}
-          {[
-            latest.temperature !== null && formatValue('temperature', latest.temperature),
-            latest.humidity !== null && `${formatValue('humidity', latest.humidity)} humidity`,
-            latest.wind_speed !== null &&
-              `wind ${formatValue('wind_speed', latest.wind_speed)}${
-                latest.wind_direction !== null
-                  ? ` from ${formatValue('wind_direction', latest.wind_direction)}`
-                  : ''
-              }`,
-            latest.pressure !== null && formatValue('pressure', latest.pressure),
-          ]
-            .filter((part): part is string => typeof part === 'string')
+          {HEADLINE.map((column) => headlineText(latest, column))
+            .filter((part) => part !== null)
             .join(' · ')}
         </p>
       ) : null}

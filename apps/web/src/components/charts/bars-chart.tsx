@@ -10,7 +10,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatBucket, formatValue, niceScale, type SumPoint } from '@/lib/chart-data';
+import {
+  formatBucket,
+  formatValue,
+  niceScale,
+  type SumMeasurement,
+  type SumPoint,
+} from '@/lib/chart-data';
 import {
   CHART_MARGIN,
   GRID_PROPS,
@@ -20,22 +26,17 @@ import {
   valueAxisProps,
 } from './chart-parts';
 
-export interface PrecipitationChartProps {
+export interface BarsChartProps {
   points: SumPoint[];
+  measurement: SumMeasurement;
   frame: TimeFrame;
   width: number;
   height: number;
   color: string;
 }
 
-/** Precipitation as a bar per bucket: the bucket's total. */
-export function PrecipitationChart({
-  points,
-  frame,
-  width,
-  height,
-  color,
-}: PrecipitationChartProps) {
+/** A total (precipitation) as a bar per bucket: the bucket's sum. */
+export function BarsChart({ points, measurement, frame, width, height, color }: BarsChartProps) {
   const byTime = useMemo(() => new Map(points.map((p) => [p.t, p])), [points]);
   const scale = useMemo(
     () =>
@@ -52,7 +53,7 @@ export function PrecipitationChart({
     return (
       <TooltipBox
         title={formatBucket(point.t, frame.intervalMs)}
-        rows={[{ label: 'Total', value: formatValue('precipitation', point.sum) }]}
+        rows={[{ label: 'Total', value: formatValue(measurement, point.sum) }]}
       />
     );
   };

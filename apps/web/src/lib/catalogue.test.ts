@@ -1,0 +1,116 @@
+import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
+import { describe, expect, it } from 'vitest';
+import {
+  chartsFor,
+  decimalsFor,
+  headlineFor,
+  namesWithAggregation,
+  namesWithChart,
+} from './catalogue';
+import { colorOf, formatValue } from './chart-data';
+
+const EXTENDED = {
+  ...MEASUREMENTS,
+  solar_radiation: {
+    unit: 'W/m²',
+    unitSuffix: 'w_m2',
+    min: 0,
+    max: 2000,
+    label: 'Solar radiation',
+    aggregation: 'mean',
+    precision: 0,
+    chart: { kind: 'band', order: 3.5, floor: 0 },
+    headline: { order: 2.5 },
+  },
+} as const satisfies Catalogue;
+
+describe('chartsFor', () => {
+  it('gives the station page its charts in chart order, temperature wide, wind from 0', () => {
+    expect(chartsFor(MEASUREMENTS)).toEqual([
+      { name: 'temperature', kind: 'band', wide: true },
+      { name: 'humidity', kind: 'band', wide: false },
+      { name: 'pressure', kind: 'band', wide: false },
+      { name: 'wind_speed', kind: 'band', wide: false, floor: 0 },
+      { name: 'wind_gust', kind: 'band', wide: false, floor: 0 },
+      { name: 'wind_direction', kind: 'direction', wide: false },
+      { name: 'precipitation', kind: 'bars', wide: false },
+    ]);
+  });
+
+  it('picks up an added measurement at its place', () => {
+    const charts = chartsFor(EXTENDED);
+    expect(charts.map((c) => c.name)).toEqual([
+      'temperature',
+      'humidity',
+      'pressure',
+      'solar_radiation',
+      'wind_speed',
+      'wind_gust',
+      'wind_direction',
+      'precipitation',
+    ]);
+    expect(charts[3]).toEqual({ name: 'solar_radiation', kind: 'band', wide: false, floor: 0 });
+  });
+});
+
+describe('names by chart and aggregation', () => {
+  it('selects band charts, totals and directions from the catalogue', () => {
+    expect(namesWithChart(EXTENDED, 'band')).toEqual([
+      'temperature',
+      'humidity',
+      'wind_speed',
+      'wind_gust',
+      'pressure',
+      'solar_radiation',
+    ]);
+    expect(namesWithAggregation(EXTENDED, 'sum')).toEqual(['precipitation']);
+    expect(namesWithAggregation(EXTENDED, 'circular_mean')).toEqual(['wind_direction']);
+  });
+
+  it('takes display decimals from precision', () => {
+    expect(decimalsFor(EXTENDED)).toEqual({
+      temperature: 1,
+      humidity: 0,
+      wind_speed: 1,
+      wind_direction: 0,
+      wind_gust: 1,
+      pressure: 1,
+      precipitation: 1,
+      solar_radiation: 0,
+    });
+  });
+});
+
+describe('headlineFor', () => {
+  it('gives the stations table its measurement columns, wind direction beside wind speed', () => {
+    expect(headlineFor(MEASUREMENTS)).toEqual([
+      { name: 'temperature', label: 'Temperature' },
+      { name: 'humidity', label: 'Humidity' },
+      { name: 'wind_speed', label: 'Wind', with: 'wind_direction' },
+      { name: 'pressure', label: 'Pressure' },
+    ]);
+  });
+
+  it('adds a column for an added headline measurement, and ignores a partner not in the catalogue', () => {
+    expect(headlineFor(EXTENDED).map((c) => c.name)).toEqual([
+      'temperature',
+      'humidity',
+      'solar_radiation',
+      'wind_speed',
+      'pressure',
+    ]);
+    const { wind_direction: _, ...withoutDirection } = MEASUREMENTS;
+    expect(headlineFor(withoutDirection)[2]).toEqual({ name: 'wind_speed', label: 'Wind' });
+  });
+});
+
+describe('display by kind', () => {
+  it('formats every circular mean as a compass point and every other value with its unit', () => {
+    expect(formatValue('wind_direction', 22)).toBe('NNE 22°');
+    expect(formatValue('precipitation', 1.25)).toBe('1.3 mm');
+  });
+
+  it('falls back to a neutral colour for a measurement the stylesheet does not know', () => {
+    expect(colorOf('solar_radiation')).toBe('var(--chart-solar-radiation, var(--chart-fallback))');
+  });
+});
