@@ -1,4 +1,5 @@
 import { apiSchemasFor, csvColumnsFor } from '@weather/api';
+import { SOLAR_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { readingSchema } from '@weather/core/reading';
 import { readingsTable, rebuildRollupsSql, rollupViewSql } from '@weather/db';
@@ -11,16 +12,7 @@ import { chartsFor } from '../src/lib/catalogue';
 // with one extra entry must reach every layer that lists measurements, with no other edit.
 const extended = {
   ...MEASUREMENTS,
-  solar_radiation: {
-    unit: 'W/m²',
-    unitSuffix: 'w_m2',
-    min: 0,
-    max: 1800,
-    label: 'Solar radiation',
-    aggregation: 'mean',
-    precision: 0,
-    chart: { kind: 'band', order: 8, floor: 0 },
-  },
+  solar_radiation: SOLAR_RADIATION,
 } as const satisfies Catalogue;
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -30,9 +22,9 @@ describe('a catalogue with one more measurement', () => {
   it('validates it in readings: in range accepted, out of range refused with its unit', () => {
     const schema = readingSchema(() => NOW, extended);
     expect(schema.parse({ ...reading, solar_radiation: 640 }).solar_radiation).toBe(640);
-    const refused = schema.safeParse({ ...reading, solar_radiation: 2000 });
+    const refused = schema.safeParse({ ...reading, solar_radiation: 2001 });
     expect(refused.success).toBe(false);
-    expect(refused.error?.issues[0]?.message).toBe('must be between 0 and 1800 W/m²');
+    expect(refused.error?.issues[0]?.message).toBe('must be between 0 and 2000 W/m²');
   });
 
   it('gives the table its column, and the generated migration adds exactly that column', async () => {

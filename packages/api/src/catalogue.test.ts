@@ -1,3 +1,4 @@
+import { RAIN_RATE, SOLAR_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,26 +8,8 @@ import { aggregateResult, apiSchemasFor, bucket, readingRow, timeseriesResult } 
 // The catalogue with one more measurement of each shape: a mean and a total.
 const EXTENDED = {
   ...MEASUREMENTS,
-  solar_radiation: {
-    unit: 'W/m²',
-    unitSuffix: 'w_m2',
-    min: 0,
-    max: 2000,
-    label: 'Solar radiation',
-    aggregation: 'mean',
-    precision: 0,
-    chart: { kind: 'band', order: 8 },
-  },
-  rain_rate: {
-    unit: 'mm/h',
-    unitSuffix: 'mm_h',
-    min: 0,
-    max: 1000,
-    label: 'Rain rate',
-    aggregation: 'sum',
-    precision: 1,
-    chart: { kind: 'bars', order: 9 },
-  },
+  solar_radiation: SOLAR_RADIATION,
+  rain_rate: RAIN_RATE,
 } as const satisfies Catalogue;
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output' });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SOLAR_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { sql } from 'drizzle-orm';
@@ -21,16 +22,7 @@ import { createTimescaleTestDb } from '../src/testing';
 
 const extended = {
   ...MEASUREMENTS,
-  solar_radiation: {
-    unit: 'W/m²',
-    unitSuffix: 'w_m2',
-    min: 0,
-    max: 2000,
-    label: 'Solar radiation',
-    aggregation: 'mean',
-    precision: 0,
-    chart: { kind: 'band', order: 8, floor: 0 },
-  },
+  solar_radiation: SOLAR_RADIATION,
 } as const satisfies Catalogue;
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();

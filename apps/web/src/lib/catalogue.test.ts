@@ -1,3 +1,4 @@
+import { SOLAR_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,13 +13,7 @@ import { colorOf, formatValue } from './chart-data';
 const EXTENDED = {
   ...MEASUREMENTS,
   solar_radiation: {
-    unit: 'W/m²',
-    unitSuffix: 'w_m2',
-    min: 0,
-    max: 2000,
-    label: 'Solar radiation',
-    aggregation: 'mean',
-    precision: 0,
+    ...SOLAR_RADIATION,
     chart: { kind: 'band', order: 3.5, floor: 0 },
     headline: { order: 2.5 },
   },
