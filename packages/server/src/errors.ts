@@ -44,17 +44,6 @@ export class HttpError extends Error {
   }
 }
 
-/** True when every `%` of `s` starts a valid UTF-8 percent-encoded sequence. */
-export function isWellEncoded(s: string): boolean {
-  if (!s.includes('%')) return true;
-  try {
-    decodeURIComponent(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Answers what Node's HTTP parser refuses before Fastify sees a request (headers too large,
  * garbage, a request not received in time) with the JSON error shape instead of an empty body.

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@weather/core/logger';
 import { childTrace, parseTraceparent, type TraceContext, withTrace } from '@weather/core/trace';
+import { isWellEncoded } from '@weather/core/url';
 import Fastify, {
   type FastifyError,
   type FastifyReply,
@@ -18,14 +19,7 @@ import {
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { decodeContentEncoding, jsonBodyParser, LargeBodies } from './body';
-import {
-  clientErrorHandler,
-  type ErrorBody,
-  errorBody,
-  errorKind,
-  HttpError,
-  isWellEncoded,
-} from './errors';
+import { clientErrorHandler, type ErrorBody, errorBody, errorKind, HttpError } from './errors';
 import { Semaphore } from './semaphore';
 
 export interface ServiceInfo {

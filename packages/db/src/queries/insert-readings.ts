@@ -1,10 +1,8 @@
-import { MEASUREMENTS, namesOf } from '@weather/core/measurements';
+import { MEASUREMENT_NAMES } from '@weather/core/measurements';
 import type { Reading } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
 import { weatherReadings } from '../schema';
-
-const MEASUREMENT_NAMES = namesOf(MEASUREMENTS);
 
 export interface StoredReading extends Reading {
   received_at: string;
