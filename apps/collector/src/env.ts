@@ -1,8 +1,9 @@
 import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { services } from '@weather/core/services';
 import { z } from 'zod';
 
 export const envSchema = z.object({
-  COLLECTOR_PORT: envVars.port(8001),
+  COLLECTOR_PORT: envVars.port(services.collector.port),
   KAFKA_BROKERS: sharedVars.KAFKA_BROKERS,
   KAFKA_TOPIC: sharedVars.KAFKA_TOPIC,
   KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,

@@ -1,9 +1,10 @@
 import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { services } from '@weather/core/services';
 import { timescaleSettingsVars } from '@weather/db';
 import { z } from 'zod';
 
 export const envSchema = z.object({
-  CONSUMER_PORT: envVars.port(8002),
+  CONSUMER_PORT: envVars.port(services.consumer.port),
   KAFKA_BROKERS: sharedVars.KAFKA_BROKERS,
   KAFKA_TOPIC: sharedVars.KAFKA_TOPIC,
   KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,

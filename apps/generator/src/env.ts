@@ -1,9 +1,10 @@
 import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { services } from '@weather/core/services';
 import { z } from 'zod';
 import { normaliseTarget } from './targets';
 
 export const envSchema = z.object({
-  GENERATOR_PORT: envVars.port(8004),
+  GENERATOR_PORT: envVars.port(services.generator.port),
   /** Where simulated stations send readings unless POST /start names another collector. */
   COLLECTOR_URL: sharedVars.COLLECTOR_URL,
   /**

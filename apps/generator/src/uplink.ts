@@ -25,7 +25,7 @@ export type PostOutcome =
   | { kind: 'failed'; message: string; maybeDelivered: boolean }
   | { kind: 'aborted' };
 
-/** Accepts `http://host:8001`, `…/weather-data` and `…/weather-data/batch` (the seed's style). */
+/** Accepts `http://host:port`, `…/weather-data` and `…/weather-data/batch` (the seed's style). */
 export const collectorBase = (url: string) =>
   url.replace(/\/+$/, '').replace(/\/weather-data(\/batch)?$/, '');
 

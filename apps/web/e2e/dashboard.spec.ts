@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, type Locator, test } from '@playwright/test';
+import { localUrl } from '@weather/core/services';
 
-const baseUrl = () => process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
+const baseUrl = () => process.env.E2E_BASE_URL ?? localUrl('web');
 const docs = path.resolve(import.meta.dirname, '../../../docs');
 /** Something drawn from data: a line, a band, a bar, or a dot for an isolated bucket. */
 const plotted = (chart: Locator) =>

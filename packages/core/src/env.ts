@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { infrastructure, localUrl } from './services';
 
 /** Thrown when the environment does not satisfy an app's schema; the message names every bad variable. */
 export class EnvError extends Error {
@@ -72,15 +73,18 @@ export const envVars = {
       .transform((value) => value === 'true' || value === '1'),
 };
 
-/** Defaults for local development; `.env.example` lists the same values. */
+/**
+ * Defaults for local development, from the service manifest (`services.json`); `.env.example`
+ * lists the same values (tests/compose checks it).
+ */
 export const defaults = {
-  DATABASE_URL: 'postgres://weather:weather@127.0.0.1:5432/weather',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  KAFKA_BROKERS: '127.0.0.1:9092',
-  COLLECTOR_URL: 'http://127.0.0.1:8001',
-  CONSUMER_URL: 'http://127.0.0.1:8002',
-  GENERATOR_URL: 'http://127.0.0.1:8004',
-} as const;
+  DATABASE_URL: infrastructure.DATABASE_URL,
+  REDIS_URL: infrastructure.REDIS_URL,
+  KAFKA_BROKERS: infrastructure.KAFKA_BROKERS,
+  COLLECTOR_URL: localUrl('collector'),
+  CONSUMER_URL: localUrl('consumer'),
+  GENERATOR_URL: localUrl('generator'),
+};
 
 /** Variables several apps read; an app's schema picks the ones it needs. */
 export const sharedVars = {

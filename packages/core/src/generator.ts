@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localUrl } from './services';
 
 /**
  * The station simulator's contract (SPEC §9): its options, its status, and a small HTTP client.
@@ -41,7 +42,7 @@ const httpUrl = z
   )
   .meta({
     description:
-      "The collector's base URL, e.g. http://127.0.0.1:8001 (a trailing /weather-data or " +
+      `The collector's base URL, e.g. ${localUrl('collector')} (a trailing /weather-data or ` +
       "/weather-data/batch is accepted); default: the generator's COLLECTOR_URL. Must be one of " +
       "the generator's GENERATOR_ALLOWED_TARGETS (default: only COLLECTOR_URL), else 400",
   });

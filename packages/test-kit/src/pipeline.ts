@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { deadLetterTopic } from '@weather/core/kafka-message';
+import { infrastructure, type ServiceName, services } from '@weather/core/services';
 import { rowsOf } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
 import { sql } from 'drizzle-orm';
@@ -10,42 +11,11 @@ import { Kafka, logLevel } from 'kafkajs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
-export type ServiceName = 'collector' | 'consumer' | 'generator' | 'web';
+export type { ServiceName };
 
-/** How each service starts: from source (tests) or from its build (benchmarks, the web app). */
-const SERVICES: Record<
-  ServiceName,
-  { portVar: string; ready: string; source?: string; built: string }
-> = {
-  collector: {
-    portVar: 'COLLECTOR_PORT',
-    ready: '/ready',
-    source: 'apps/collector/src/index.ts',
-    built: 'apps/collector/dist/index.js',
-  },
-  consumer: {
-    portVar: 'CONSUMER_PORT',
-    ready: '/ready',
-    source: 'apps/consumer/src/index.ts',
-    built: 'apps/consumer/dist/index.js',
-  },
-  generator: {
-    portVar: 'GENERATOR_PORT',
-    ready: '/ready',
-    source: 'apps/generator/src/index.ts',
-    built: 'apps/generator/dist/index.js',
-  },
-  // Next's standalone server (after `npm run build`) reads PORT and HOSTNAME.
-  web: {
-    portVar: 'PORT',
-    ready: '/api/health',
-    built: 'apps/web/.next/standalone/apps/web/server.js',
-  },
-};
-export const baseDatabaseUrl =
-  process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
-export const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const baseDatabaseUrl = process.env.DATABASE_URL ?? infrastructure.TEST_DATABASE_URL;
+export const brokers = process.env.KAFKA_BROKERS ?? infrastructure.KAFKA_BROKERS;
+export const redisUrl = process.env.REDIS_URL ?? infrastructure.REDIS_URL;
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -100,7 +70,8 @@ export class ServiceProcess {
   }
 
   async start() {
-    const { portVar, ready, source, built } = SERVICES[this.name];
+    // Where it starts (from source, or its build when `built`) and what to wait for: the manifest.
+    const { portVar, ready, source, built } = services[this.name];
     const entry = this.options.built || !source ? [built] : ['--import', 'tsx', source];
     const args = [...(this.options.nodeArgs ?? []), ...entry];
     const child = spawn(process.execPath, args, {

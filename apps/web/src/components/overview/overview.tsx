@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { localUrl } from '@weather/core/services';
 import type { ReactNode } from 'react';
 import { useTRPC } from '@/trpc/react';
 import { HealthPanel } from './health-panel';
@@ -83,7 +84,7 @@ function EmptyStations({ now }: { now: number }) {
         controls above, or send a reading from a station of your own:
       </p>
       <pre>
-        {`curl -X POST localhost:8001/weather-data -H 'content-type: application/json' \\
+        {`curl -X POST ${localUrl('collector')}/weather-data -H 'content-type: application/json' \\
   -d '{"station_id":"ST-001","timestamp":"${new Date(now).toISOString().slice(0, 19)}Z","temperature":12.5}'`}
       </pre>
     </section>
