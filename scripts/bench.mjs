@@ -2,8 +2,11 @@
 // `npm run bench [-- --quick]`: the infrastructure (as for `npm test`, on the test database
 // server), kcat for the Kafka reference, the apps built, then the benchmark harness in bench/.
 // Without --quick the README's performance table is replaced with this run's. Stops what it started.
-import { benchmark } from './lib/bench.mjs';
-import { withSession } from './lib/session.mjs';
+import { bootstrap } from './lib/bootstrap.mjs';
+
+bootstrap();
+const { benchmark } = await import('./lib/bench.mjs');
+const { withSession } = await import('./lib/session.mjs');
 
 const args = process.argv.slice(2);
 await withSession({ databaseVar: 'TEST_DATABASE_URL' }, (env) =>

@@ -1,42 +1,14 @@
 // @ts-check
-// `npm start`: the whole system on this machine — infrastructure, migrations, every app built and
-// started, health awaited, URLs printed. A part that exits is restarted (lib/supervisor.mjs);
-// Ctrl-C stops everything this command started.
-import { prepare, root, run } from './lib/session.mjs';
-import { brokerPart, createSupervisor, processPart } from './lib/supervisor.mjs';
+// `npm start`: the whole system on this machine — infrastructure, migrations, every app of the
+// service manifest built and started, health awaited, URLs printed. A part that exits is
+// restarted (lib/supervisor.mjs); Ctrl-C stops everything this command started.
+import { bootstrap } from './lib/bootstrap.mjs';
+import { services } from './lib/services.mjs';
 import { isPortOpen, portHolder, say } from './lib/util.mjs';
 
-/** @type {{ name: string, port: number, health: string, cmd: string[], urls: string[] }[]} */
-const apps = [
-  {
-    name: 'collector',
-    port: 8001,
-    health: '/health',
-    cmd: ['node', '--enable-source-maps', 'apps/collector/dist/index.js'],
-    urls: ['/docs'],
-  },
-  {
-    name: 'consumer',
-    port: 8002,
-    health: '/health',
-    cmd: ['node', '--enable-source-maps', 'apps/consumer/dist/index.js'],
-    urls: ['/docs'],
-  },
-  {
-    name: 'generator',
-    port: 8004,
-    health: '/health',
-    cmd: ['node', '--enable-source-maps', 'apps/generator/dist/index.js'],
-    urls: ['/docs'],
-  },
-  {
-    name: 'web',
-    port: 3000,
-    health: '/api/health',
-    cmd: ['node', 'apps/web/.next/standalone/apps/web/server.js'],
-    urls: ['/'],
-  },
-];
+bootstrap();
+const { prepare, root, run } = await import('./lib/session.mjs');
+const { brokerPart, createSupervisor, processPart } = await import('./lib/supervisor.mjs');
 
 /** @type {ReturnType<typeof createSupervisor> | undefined} */
 let supervisor;
@@ -64,10 +36,10 @@ process.on('SIGTERM', () => void shutdown(0));
 try {
   const { env, stop, kafka } = await prepare({ databaseVar: 'DATABASE_URL' });
   stopStack = stop;
-  for (const app of apps) {
-    if (await isPortOpen('127.0.0.1', app.port)) {
+  for (const service of services) {
+    if (await isPortOpen('127.0.0.1', service.port)) {
       throw new Error(
-        `Port ${app.port} (${app.name}) is already taken by ${portHolder(app.port)}.`,
+        `Port ${service.port} (${service.name}) is already taken by ${portHolder(service.port)}.`,
       );
     }
   }
@@ -82,25 +54,31 @@ try {
   }
   supervisor = createSupervisor();
   void supervisor.gaveUp.then(onGiveUp);
-  for (const app of apps) {
-    const [cmd = 'node', ...args] = app.cmd;
+  for (const service of services) {
     supervisor.add(
       processPart({
-        name: app.name,
-        cmd,
-        args,
+        name: service.name,
+        cmd: process.execPath,
+        args: [...service.nodeArgs, service.built],
         cwd: root,
         // Next's standalone server reads PORT and HOSTNAME.
-        env: { ...env, PORT: String(app.port), HOSTNAME: env.HOST ?? '127.0.0.1' },
-        healthUrl: `http://127.0.0.1:${app.port}${app.health}`,
+        env: {
+          ...env,
+          [service.portVar]: String(service.port),
+          HOSTNAME: env.HOST ?? '127.0.0.1',
+        },
+        healthUrl: `http://127.0.0.1:${service.port}${service.health}`,
       }),
     );
   }
 
   await supervisor.ready();
   say('everything is up:');
-  for (const app of apps) {
-    for (const url of app.urls) say(`  ${app.name.padEnd(10)} http://localhost:${app.port}${url}`);
+  for (const service of services) {
+    const url = `http://localhost:${service.port}`;
+    say(
+      `  ${service.name.padEnd(10)} ${url.padEnd(22)} ${service.title}; docs ${url}${service.docs}`,
+    );
   }
   say('Ctrl-C stops it all; a part that exits is restarted.');
 } catch (error) {

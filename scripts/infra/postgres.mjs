@@ -1,6 +1,6 @@
 // @ts-check
-import { execFileSync } from 'node:child_process';
-import { hasCommand, isLocalHost, say, waitFor } from '../lib/util.mjs';
+import { runCommand, runForeground } from '../lib/process.mjs';
+import { isLocalHost, say, waitFor, which } from '../lib/util.mjs';
 
 /**
  * Makes the PostgreSQL databases at `urls` usable: starts the local cluster when it is installed
@@ -38,7 +38,7 @@ export async function ensurePostgres({ urls, adminUrl, timeoutMs = 30_000 }) {
   /** @type {{ version: string, name: string } | undefined} */
   let cluster;
   if ((await status(/** @type {string} */ (urls[0]))) === 'down') {
-    cluster = isLocalHost(host) ? localCluster(port) : undefined;
+    cluster = isLocalHost(host) ? await localCluster(port) : undefined;
     if (!cluster) {
       throw new Error(
         `PostgreSQL is not reachable at ${host}:${port}. Start it, point DATABASE_URL at a ` +
@@ -46,8 +46,7 @@ export async function ensurePostgres({ urls, adminUrl, timeoutMs = 30_000 }) {
           'docker compose up -d',
       );
     }
-    say(`starting local PostgreSQL ${cluster.version}/${cluster.name} on port ${port}…`);
-    pgCtl(cluster, 'start');
+    pgCtl(cluster, 'start', `starting local PostgreSQL on port ${port}`);
     await waitFor(
       `PostgreSQL on ${host}:${port} to accept connections`,
       async () => (await status(/** @type {string} */ (urls[0]))) !== 'down',
@@ -66,8 +65,7 @@ export async function ensurePostgres({ urls, adminUrl, timeoutMs = 30_000 }) {
     started: Boolean(cluster),
     stop: async () => {
       if (!cluster) return;
-      say(`stopping local PostgreSQL ${cluster.version}/${cluster.name}`);
-      pgCtl(cluster, 'stop');
+      pgCtl(cluster, 'stop', 'stopping local PostgreSQL');
     },
   };
 }
@@ -109,24 +107,17 @@ async function provision(
   }
 }
 
-function pgCtl(
-  /** @type {{ version: string, name: string }} */ cluster,
-  /** @type {string} */ action,
-) {
-  execFileSync(
-    'pg_ctlcluster',
-    ['--skip-systemctl-redirect', cluster.version, cluster.name, action],
-    {
-      stdio: 'inherit',
-    },
-  );
+/** @param {{ version: string, name: string }} cluster @param {string} action @param {string} what */
+function pgCtl(cluster, action, what) {
+  const args = ['--skip-systemctl-redirect', cluster.version, cluster.name, action];
+  runForeground('pg_ctlcluster', args, process.env, what);
 }
 
 /** The local Debian cluster serving `port`, if one is installed (pg_lsclusters). */
-function localCluster(/** @type {number} */ port) {
-  if (!hasCommand('pg_lsclusters')) return undefined;
-  const lines = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }).trim().split('\n');
-  for (const line of lines) {
+async function localCluster(/** @type {number} */ port) {
+  if (!which('pg_lsclusters')) return undefined;
+  const { output } = await runCommand('pg_lsclusters', ['-h']);
+  for (const line of output.trim().split('\n')) {
     const [version, name, clusterPort] = line.trim().split(/\s+/);
     if (version && name && Number(clusterPort) === port) return { version, name };
   }

@@ -1,29 +1,35 @@
 // @ts-check
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { hasCommand, isLocalHost, isPortOpen, portHolder, say, waitFor } from '../lib/util.mjs';
+// Redis for local runs: the running server, or the installed `redis-server` started in memory as
+// a child of this process.
+import { Redis } from 'ioredis';
+import { startProcess } from '../lib/process.mjs';
+import { isLocalHost, isPortOpen, portHolder, say, waitFor, which } from '../lib/util.mjs';
 
 /** True when a Redis server answers PING at host:port (NOAUTH counts: it is Redis). */
-export function isRedisAt(
+export async function isRedisAt(
   /** @type {string} */ host,
   /** @type {number} */ port,
   timeoutMs = 1000,
 ) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    let answer = '';
-    const done = (/** @type {boolean} */ ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
-    socket.on('data', (chunk) => {
-      answer += chunk.toString('latin1');
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH'));
-    });
+  const redis = new Redis({
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
   });
+  redis.on('error', () => {}); // the answer below says it all
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch (error) {
+    return error instanceof Error && error.message.startsWith('NOAUTH');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
@@ -38,31 +44,28 @@ export async function ensureRedis({ url, timeoutMs = 15_000 }) {
   if (await isPortOpen(host, port)) {
     throw new Error(`Port ${port} is held by ${portHolder(port)}, which does not answer as Redis.`);
   }
-  if (!isLocalHost(host) || !hasCommand('redis-server')) {
+  const server = which('redis-server');
+  if (!isLocalHost(host) || !server) {
     throw new Error(
       `Redis is not reachable at ${host}:${port}. Install it (apt-get install -y redis-server), ` +
         'point REDIS_URL at a running server, or use the Docker path: docker compose up -d',
     );
   }
   say(`starting redis-server on ${host}:${port} (in memory)…`);
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await waitFor(`Redis on ${host}:${port}`, () => isRedisAt(host, port), { timeoutMs });
+  const child = await startProcess({
+    cmd: server,
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    stopGraceMs: 5_000,
+  });
+  await waitFor(`Redis on ${host}:${port}`, () => isRedisAt(host, port), {
+    timeoutMs,
+    failed: () => (child.running() ? undefined : 'redis-server exited'),
+  });
   return {
     started: true,
     stop: async () => {
-      process.off('exit', killOnExit);
-      if (child.exitCode !== null) return;
-      say('stopping redis-server');
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.running()) say('stopping redis-server');
+      await child.stop();
     },
   };
 }

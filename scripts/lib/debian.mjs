@@ -1,7 +1,6 @@
 // @ts-check
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { say } from './util.mjs';
+import { runForeground } from './process.mjs';
 
 /**
  * A program from a Debian package, installed with apt when missing and we are root (CI runs as
@@ -17,15 +16,10 @@ export function ensureDebianProgram({ path, pkg, why, envVar }) {
       `${path} is missing; install it (sudo apt-get install -y ${pkg})${hint}. Needed for ${why}.`,
     );
   }
-  say(`installing Debian ${pkg} for ${why} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', pkg],
-  ]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install ${pkg}.`);
-  }
+  const what = `installing Debian ${pkg} for ${why}`;
+  runForeground('apt-get', ['update', '-qq'], env, what);
+  runForeground('apt-get', ['install', '-y', '-qq', pkg], env, what);
   if (!existsSync(path)) throw new Error(`apt-get installed ${pkg}, but not at ${path}${hint}.`);
   return path;
 }

@@ -1,50 +1,33 @@
 // @ts-check
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The common set-up of `npm start`, `npm test`, `npm run bench` and `npm run infra`, once
+// lib/bootstrap.mjs has run: the infrastructure up, migrations applied, the environment to run with.
 import { ensureStack } from '../infra/stack.mjs';
-import { ensureDependencies } from './deps.mjs';
-import { say } from './util.mjs';
+import { root } from './bootstrap.mjs';
+import { runForeground } from './process.mjs';
+import { infrastructure } from './services.mjs';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Local defaults; `.env.example` documents the same values and `.env` overrides them. */
-export const defaults = {
-  DATABASE_URL: 'postgres://weather:weather@127.0.0.1:5432/weather',
-  TEST_DATABASE_URL: 'postgres://weather:weather@127.0.0.1:5432/weather_test',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  KAFKA_BROKERS: '127.0.0.1:9092',
-};
+export { root };
 
 /**
- * The common set-up of `npm start` and `npm test`: check Node, read `.env`, install
- * dependencies, bring up the infrastructure and apply migrations. Returns the environment the
- * apps and tests run with, a `stop` that undoes what was started (also on Ctrl-C), and the Kafka
- * broker it started, if any (see `ensureStack`).
+ * Brings up the infrastructure (the manifest's addresses unless the environment or `.env` names
+ * others) and applies migrations. Returns the environment the apps and tests run with, a `stop`
+ * that undoes what was started, and the Kafka broker it started, if any (see `ensureStack`).
  * @param {{ databaseVar: 'DATABASE_URL' | 'TEST_DATABASE_URL' }} opts
  */
 export async function prepare({ databaseVar }) {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) {
-    throw new Error(`Node.js >= 20.19 is required (this is ${process.version}); see .nvmrc.`);
+  /** @type {Record<keyof typeof infrastructure, string>} */
+  const env = { ...infrastructure };
+  for (const key of /** @type {(keyof typeof infrastructure)[]} */ (Object.keys(env))) {
+    env[key] = process.env[key] || infrastructure[key];
   }
-  if (existsSync(path.join(root, '.env'))) process.loadEnvFile(path.join(root, '.env'));
-  /** @type {Record<string, string>} */
-  const env = {};
-  for (const [key, value] of Object.entries(defaults)) env[key] = process.env[key] || value;
-  env.DATABASE_URL = env[databaseVar] ?? defaults.DATABASE_URL;
-
-  ensureDependencies(root);
+  const databaseUrl = env[databaseVar];
   const stack = await ensureStack({
     root,
     // Both databases, whichever command this is: package tests run on their own
     // (`npm test -w …` beside `npm run infra`) need the test database too.
-    databaseUrls: [
-      ...new Set([env.DATABASE_URL, env.TEST_DATABASE_URL ?? defaults.TEST_DATABASE_URL]),
-    ],
-    redisUrl: env.REDIS_URL ?? defaults.REDIS_URL,
-    kafkaBrokers: env.KAFKA_BROKERS ?? defaults.KAFKA_BROKERS,
+    databaseUrls: [...new Set([databaseUrl, env.TEST_DATABASE_URL])],
+    redisUrl: env.REDIS_URL,
+    kafkaBrokers: env.KAFKA_BROKERS,
   });
   let stopped = false;
   const stop = async () => {
@@ -52,28 +35,24 @@ export async function prepare({ databaseVar }) {
     stopped = true;
     await stack.stop();
   };
+  /** @type {NodeJS.ProcessEnv} */
+  const runEnv = { ...process.env, ...env, DATABASE_URL: databaseUrl };
   try {
-    run('npm', ['run', '--if-present', 'db:migrate'], { ...process.env, ...env }, 'migrations');
+    runForeground('npm', ['run', '--if-present', 'db:migrate'], runEnv, 'migrations', {
+      cwd: root,
+    });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { env: { ...process.env, ...env }, stop, kafka: stack.kafka };
+  return { env: runEnv, stop, kafka: stack.kafka };
 }
 
 /**
- * Runs a command in the foreground with inherited output; throws when it fails.
+ * Runs a command in the repository root in the foreground; throws when it fails.
  * @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} env @param {string} what
  */
-export function run(cmd, args, env, what) {
-  say(`${what}: ${cmd} ${args.join(' ')}`);
-  const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
-  if (result.status !== 0) {
-    throw new Error(
-      `${what} failed (${cmd} ${args.join(' ')} exited ${result.status ?? result.signal})`,
-    );
-  }
-}
+export const run = (cmd, args, env, what) => runForeground(cmd, args, env, what, { cwd: root });
 
 /**
  * Runs `work` inside a prepared session (see `prepare`) and exits: 0 when it succeeded, 1 with

@@ -1,8 +1,8 @@
 // @ts-check
 // Keeps the parts `npm start` runs alive: a part that exits is started again with exponential
 // backoff, and the supervisor gives up (stopping all its parts) only when one keeps failing.
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeExit, startProcess } from './process.mjs';
 import { say } from './util.mjs';
 
 /**
@@ -201,7 +201,7 @@ export function createSupervisor(opts = {}) {
 }
 
 /**
- * A part that is a child process, its output lines prefixed with its name.
+ * A part that is a child process (lib/process.mjs), its output lines prefixed with its name.
  * @param {{ name: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv,
  *   healthUrl?: string, stopTimeoutMs?: number, onLine?: (line: string) => void }} o
  * @returns {PartSpec}
@@ -216,41 +216,15 @@ export function processPart(o) {
       ? async () => (await fetch(healthUrl, { signal: AbortSignal.timeout(2000) })).ok
       : undefined,
     async start() {
-      const child = spawn(o.cmd, o.args, {
+      const child = await startProcess({
+        cmd: o.cmd,
+        args: o.args,
         cwd: o.cwd,
         env: o.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        output: { lines: onLine },
+        stopGraceMs: o.stopTimeoutMs ?? 15_000,
       });
-      for (const stream of [child.stdout, child.stderr]) {
-        let partial = '';
-        stream.on('data', (chunk) => {
-          const lines = (partial + chunk.toString()).split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) onLine(line);
-        });
-        stream.on('end', () => {
-          if (partial) onLine(partial);
-        });
-      }
-      /** @type {Promise<string>} */
-      const exited = new Promise((resolve) => {
-        child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`));
-      });
-      await new Promise((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-      return {
-        pid: child.pid,
-        exited,
-        stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const timer = setTimeout(() => child.kill('SIGKILL'), o.stopTimeoutMs ?? 15_000);
-          child.kill('SIGTERM');
-          await exited;
-          clearTimeout(timer);
-        },
-      };
+      return { pid: child.pid, exited: child.exited.then(describeExit), stop: child.stop };
     },
   };
 }

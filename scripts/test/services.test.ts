@@ -1,25 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { services as manifest } from '@weather/core/services';
+import { freePort } from '@weather/test-kit';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const services = [
-  { name: 'collector', portVar: 'COLLECTOR_PORT' },
-  { name: 'consumer', portVar: 'CONSUMER_PORT' },
-  { name: 'generator', portVar: 'GENERATOR_PORT' },
-] as const;
+/** The Node services that run from source (the web app runs from its build: tests/compose). */
+const services = Object.values(manifest).flatMap((s) =>
+  s.source ? [{ ...s, source: s.source }] : [],
+);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function start(name: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/index.ts`], {
+function start(source: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', source], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,10 +24,10 @@ function start(name: string, env: Record<string, string>) {
   return { child, exited, stderr: () => stderr };
 }
 
-async function waitForHealth(port: number, child: ChildProcess) {
+async function waitForHealth(port: number, health: string, child: ChildProcess) {
   for (let attempt = 0; attempt < 200 && child.exitCode === null; attempt++) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      const res = await fetch(`http://127.0.0.1:${port}${health}`);
       if (res.ok) return (await res.json()) as { status: string; service: string };
     } catch {
       // not listening yet
@@ -45,11 +37,14 @@ async function waitForHealth(port: number, child: ChildProcess) {
   throw new Error(`service on port ${port} never became healthy`);
 }
 
-describe.each(services)('$name service process', ({ name, portVar }) => {
+describe.each(services)('$name service process', ({ name, portVar, source, health }) => {
   it('starts, answers /health, and exits 0 soon after SIGTERM', async () => {
     const port = await freePort();
-    const service = start(name, { [portVar]: String(port) });
-    expect(await waitForHealth(port, service.child)).toMatchObject({ status: 'ok', service: name });
+    const service = start(source, { [portVar]: String(port) });
+    expect(await waitForHealth(port, health, service.child)).toMatchObject({
+      status: 'ok',
+      service: name,
+    });
     const stopAt = Date.now();
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
@@ -57,7 +52,7 @@ describe.each(services)('$name service process', ({ name, portVar }) => {
   });
 
   it('refuses to start with an invalid variable, naming it', async () => {
-    const service = start(name, { [portVar]: 'not-a-port' });
+    const service = start(source, { [portVar]: 'not-a-port' });
     expect(await service.exited).toBe(2);
     expect(service.stderr()).toContain(`${portVar}:`);
   });
