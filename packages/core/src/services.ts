@@ -4,7 +4,7 @@
  * same file for `npm start` and `npm test`; tests/compose checks docker-compose.yml, the
  * Dockerfile and .env.example against it.
  */
-import manifest from './services.json';
+import manifest from './services.json' with { type: 'json' };
 
 export type ServiceName = keyof typeof manifest.apps;
 
