@@ -1,42 +1,12 @@
 'use client';
 
 import { useMemo } from 'react';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  Tooltip,
-  type TooltipContentProps,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import {
-  type BandMeasurement,
-  type BandPoint,
-  formatBucket,
-  formatValue,
-  isolatedIndexes,
-  niceScale,
-} from '@/lib/chart-data';
-import {
-  CHART_MARGIN,
-  GRID_PROPS,
-  isolatedDot,
-  type TimeFrame,
-  TooltipBox,
-  timeAxisProps,
-  valueAxisProps,
-} from './chart-parts';
+import { Area, Line } from 'recharts';
+import { type BandMeasurement, type BandPoint, formatValue, niceScale } from '@/lib/chart-data';
+import { useGapLine, valueAxisProps } from './chart-parts';
+import { type SeriesChartProps, TimeChart } from './time-chart';
 
-export interface BandChartProps {
-  points: BandPoint[];
-  measurement: BandMeasurement;
-  frame: TimeFrame;
-  width: number;
-  height: number;
-  /** CSS colour of the line; the band is the same colour, translucent. */
-  color: string;
+export interface BandChartProps extends SeriesChartProps<BandPoint, BandMeasurement> {
   /** Lower end of the value axis when it has a natural floor (0 for wind speed). */
   floor?: number;
 }
@@ -46,17 +16,12 @@ const formatRange = (measurement: BandMeasurement, [min, max]: [number, number])
     ? formatValue(measurement, min)
     : `${formatValue(measurement, min)} – ${formatValue(measurement, max)}`;
 
-/** The bucket averages as a line over the min–max band; missing buckets are gaps in both. */
-export function BandChart({
-  points,
-  measurement,
-  frame,
-  width,
-  height,
-  color,
-  floor,
-}: BandChartProps) {
-  const byTime = useMemo(() => new Map(points.map((p) => [p.t, p])), [points]);
+/**
+ * The bucket averages as a line over the min–max band (the same colour, translucent); missing
+ * buckets are gaps in both.
+ */
+export function BandChart({ measurement, color, floor, ...plot }: BandChartProps) {
+  const { points } = plot;
   const scale = useMemo(
     () =>
       niceScale(
@@ -65,36 +30,18 @@ export function BandChart({
       ),
     [points, floor],
   );
-  const dot = useMemo(
-    () => isolatedDot(isolatedIndexes(points.map((p) => p.avg)), color),
-    [points, color],
-  );
-
-  const tooltip = ({ label }: Pick<TooltipContentProps, 'label'>) => {
-    const point = byTime.get(Number(label));
-    if (!point || point.avg === null) return null;
-    return (
-      <TooltipBox
-        title={formatBucket(point.t, frame.intervalMs)}
-        rows={[
+  const line = useGapLine(points, 'avg', color, 1.75);
+  const rows = (point: BandPoint) =>
+    point.avg === null
+      ? null
+      : [
           { label: 'Average', value: formatValue(measurement, point.avg) },
           { label: 'Range', value: point.band ? formatRange(measurement, point.band) : '–' },
           { label: 'Readings', value: point.count.toLocaleString('en-US') },
-        ]}
-      />
-    );
-  };
+        ];
 
   return (
-    <ComposedChart width={width} height={height} data={points} margin={CHART_MARGIN}>
-      <CartesianGrid {...GRID_PROPS} />
-      <XAxis {...timeAxisProps(frame, width)} />
-      <YAxis {...valueAxisProps(scale)} />
-      <Tooltip
-        content={tooltip}
-        cursor={{ stroke: 'var(--chart-cursor)' }}
-        isAnimationActive={false}
-      />
+    <TimeChart {...plot} valueAxis={valueAxisProps(scale)} cursor="line" rows={rows}>
       <Area
         dataKey="band"
         type="linear"
@@ -105,16 +52,7 @@ export function BandChart({
         isAnimationActive={false}
         activeDot={false}
       />
-      <Line
-        dataKey="avg"
-        type="linear"
-        stroke={color}
-        strokeWidth={1.75}
-        dot={dot}
-        activeDot={{ r: 3.5, fill: color, stroke: 'var(--panel)' }}
-        connectNulls={false}
-        isAnimationActive={false}
-      />
-    </ComposedChart>
+      <Line {...line} />
+    </TimeChart>
   );
 }

@@ -1,8 +1,8 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import type { XAxisProps, YAxisProps } from 'recharts';
-import { formatTick, timeTicks, type ValueScale } from '@/lib/chart-data';
+import { formatTick, isolatedIndexes, timeTicks, type ValueScale } from '@/lib/chart-data';
 
 /** What every time chart is given: the UTC span it covers and the width of a bucket. */
 export interface TimeFrame {
@@ -67,14 +67,13 @@ export const GRID_PROPS = {
   vertical: false,
 } as const;
 
+export interface TooltipRow {
+  label: string;
+  value: ReactNode;
+}
+
 /** The tooltip box: the bucket's time, then label/value rows. */
-export function TooltipBox({
-  title,
-  rows,
-}: {
-  title: string;
-  rows: { label: string; value: ReactNode }[];
-}) {
+export function TooltipBox({ title, rows }: { title: string; rows: TooltipRow[] }) {
   return (
     <div className="chart-tooltip">
       <div className="chart-tooltip-title">{title}</div>
@@ -91,10 +90,36 @@ export function TooltipBox({
 }
 
 /**
+ * Props of a `Line` over `key` that breaks at gaps (nulls) and marks with a dot each point it
+ * cannot draw because it has no neighbour to join.
+ */
+export function useGapLine<K extends string>(
+  points: readonly Readonly<Record<K, number | null>>[],
+  key: K,
+  color: string,
+  strokeWidth: number,
+) {
+  const dot = useMemo(
+    () => isolatedDot(isolatedIndexes(points.map((p) => p[key])), color),
+    [points, key, color],
+  );
+  return {
+    dataKey: key,
+    type: 'linear',
+    stroke: color,
+    strokeWidth,
+    dot,
+    activeDot: { r: 3.5, fill: color, stroke: 'var(--panel)' },
+    connectNulls: false,
+    isAnimationActive: false,
+  } as const;
+}
+
+/**
  * A dot only where a line cannot show the value: a point with gaps on both sides. Recharts
  * calls this for every point, so it must return an (empty) element for the others.
  */
-export function isolatedDot(isolated: ReadonlySet<number>, color: string) {
+function isolatedDot(isolated: ReadonlySet<number>, color: string) {
   return ({ cx, cy, index }: { cx?: number | string; cy?: number | string; index: number }) => {
     if (!isolated.has(index) || typeof cx !== 'number' || typeof cy !== 'number') {
       return <g key={`dot-${index}`} />;

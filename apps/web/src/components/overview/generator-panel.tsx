@@ -5,7 +5,40 @@ import { type FormEvent, useState } from 'react';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/trpc/react';
 
-const num = (form: FormData, name: string) => Number(form.get(name));
+interface NumberSpec<N extends string = string> {
+  name: N;
+  label: string;
+  min: number;
+  max: number;
+  /** Any decimals; otherwise whole steps from `min`. */
+  fractional?: boolean;
+  /** Shown until a run reports its own setting. */
+  initial: number;
+}
+
+const LIVE_FIELDS = [
+  { name: 'stations', label: 'Stations', min: 1, max: 10000, initial: 10 },
+  { name: 'interval', label: 'Interval (s)', min: 0.05, max: 3600, fractional: true, initial: 1 },
+  { name: 'batch_size', label: 'Batch size', min: 1, max: 1000, initial: 5 },
+  {
+    name: 'duplicate_percent',
+    label: 'Duplicates (%)',
+    min: 0,
+    max: 90,
+    fractional: true,
+    initial: 20,
+  },
+] as const satisfies readonly NumberSpec[];
+
+const BACKFILL_FIELDS = [
+  { name: 'stations', label: 'Stations', min: 1, max: 10000, initial: 10 },
+  { name: 'days', label: 'Days', min: 0.01, max: 366, fractional: true, initial: 1 },
+  { name: 'interval', label: 'Every (s)', min: 1, max: 86400, initial: 60 },
+] as const satisfies readonly NumberSpec[];
+
+/** The submitted form's value of each field, by name. */
+const numbers = <N extends string>(form: FormData, fields: readonly NumberSpec<N>[]) =>
+  Object.fromEntries(fields.map(({ name }) => [name, Number(form.get(name))])) as Record<N, number>;
 
 /** Start/stop the station simulator with its main settings, its live counts, and backfill. */
 export function GeneratorPanel() {
@@ -37,22 +70,12 @@ export function GeneratorPanel() {
   const onStart = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    start.mutate({
-      stations: num(form, 'stations'),
-      interval: num(form, 'interval'),
-      batch_size: num(form, 'batch_size'),
-      duplicate_percent: num(form, 'duplicate_percent'),
-      use_batch: useBatch,
-    });
+    start.mutate({ ...numbers(form, LIVE_FIELDS), use_batch: useBatch });
   };
   const onBackfill = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    backfill.mutate({
-      stations: num(form, 'stations'),
-      days: num(form, 'days'),
-      interval: num(form, 'interval'),
-    });
+    backfill.mutate(numbers(form, BACKFILL_FIELDS));
   };
   const error = start.error ?? stop.error ?? backfill.error;
 
@@ -71,52 +94,9 @@ export function GeneratorPanel() {
         <p className="error-text">The generator does not answer: {status.error.message}</p>
       )}
       <form className="gen-form" onSubmit={onStart} aria-label="Live run">
-        <label>
-          Stations
-          <input
-            name="stations"
-            type="number"
-            min={1}
-            max={10000}
-            defaultValue={run?.options.stations ?? 10}
-            required
-          />
-        </label>
-        <label>
-          Interval (s)
-          <input
-            name="interval"
-            type="number"
-            min={0.05}
-            max={3600}
-            step="any"
-            defaultValue={run?.options.interval ?? 1}
-            required
-          />
-        </label>
-        <label>
-          Batch size
-          <input
-            name="batch_size"
-            type="number"
-            min={1}
-            max={1000}
-            defaultValue={run?.options.batch_size ?? 5}
-            required
-          />
-        </label>
-        <label>
-          Duplicates (%)
-          <input
-            name="duplicate_percent"
-            type="number"
-            min={0}
-            max={90}
-            step="any"
-            defaultValue={run?.options.duplicate_percent ?? 20}
-            required
-          />
-        </label>
+        {LIVE_FIELDS.map((field) => (
+          <NumberField key={field.name} {...field} defaultValue={run?.options[field.name]} />
+        ))}
         <label className="checkbox">
           <input
             type="checkbox"
@@ -157,26 +137,9 @@ export function GeneratorPanel() {
       <details className="backfill">
         <summary>Backfill history</summary>
         <form className="gen-form" onSubmit={onBackfill} aria-label="Backfill">
-          <label>
-            Stations
-            <input name="stations" type="number" min={1} max={10000} defaultValue={10} required />
-          </label>
-          <label>
-            Days
-            <input
-              name="days"
-              type="number"
-              min={0.01}
-              max={366}
-              step="any"
-              defaultValue={1}
-              required
-            />
-          </label>
-          <label>
-            Every (s)
-            <input name="interval" type="number" min={1} max={86400} defaultValue={60} required />
-          </label>
+          {BACKFILL_FIELDS.map((field) => (
+            <NumberField key={field.name} {...field} />
+          ))}
           <div className="gen-actions">
             <button
               type="submit"
@@ -198,6 +161,32 @@ export function GeneratorPanel() {
         )}
       </details>
     </section>
+  );
+}
+
+/** A required number input inside its label, starting at `defaultValue` if given. */
+function NumberField({
+  label,
+  name,
+  min,
+  max,
+  fractional = false,
+  initial,
+  defaultValue = initial,
+}: NumberSpec & { defaultValue?: number }) {
+  return (
+    <label>
+      {label}
+      <input
+        name={name}
+        type="number"
+        min={min}
+        max={max}
+        step={fractional ? 'any' : undefined}
+        defaultValue={defaultValue}
+        required
+      />
+    </label>
   );
 }
 

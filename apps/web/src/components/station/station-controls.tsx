@@ -160,26 +160,13 @@ function CustomRange({
 
   return (
     <form className="station-custom" onSubmit={submit}>
-      <div className="station-field">
-        <label htmlFor={`${id}-from`}>From (UTC)</label>
-        <input
-          id={`${id}-from`}
-          type="datetime-local"
-          value={fromValue}
-          onChange={(e) => setFromValue(e.target.value)}
-          required
-        />
-      </div>
-      <div className="station-field">
-        <label htmlFor={`${id}-to`}>To (UTC)</label>
-        <input
-          id={`${id}-to`}
-          type="datetime-local"
-          value={toValue}
-          onChange={(e) => setToValue(e.target.value)}
-          required
-        />
-      </div>
+      <DateTimeField
+        id={`${id}-from`}
+        label="From (UTC)"
+        value={fromValue}
+        onChange={setFromValue}
+      />
+      <DateTimeField id={`${id}-to`} label="To (UTC)" value={toValue} onChange={setToValue} />
       <button type="submit" className="station-button">
         Apply
       </button>
@@ -189,5 +176,31 @@ function CustomRange({
         </p>
       ) : null}
     </form>
+  );
+}
+
+/** A required `datetime-local` input with its label above it. */
+function DateTimeField({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="station-field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="datetime-local"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+      />
+    </div>
   );
 }
