@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { classifyDatabaseError, type DatabaseErrorInfo } from '@weather/db';
+import { classifyDatabaseError, type DatabaseErrorInfo, type DatabaseErrorKind } from '@weather/db';
 import { z } from 'zod';
 
 /**
@@ -88,6 +88,30 @@ export const REASONS_BY_STATUS = {
   503: ['database_unavailable', 'database_timeout'],
 } as const;
 
+/** How a failed query is answered, by the kind of failure (`unknown` is not the database's). */
+const DATABASE_ANSWERS: Record<
+  Exclude<DatabaseErrorKind, 'unknown'>,
+  { code: TRPCError['code']; reason: string; message: string }
+> = {
+  unavailable: {
+    code: 'SERVICE_UNAVAILABLE',
+    reason: 'database_unavailable',
+    message: DATABASE_UNAVAILABLE_MESSAGE,
+  },
+  timeout: {
+    code: 'SERVICE_UNAVAILABLE',
+    reason: 'database_timeout',
+    message: 'The database did not answer within the query timeout. Retry, or ask for less.',
+  },
+  // Data exceptions (class 22) on a read are parameters the database cannot represent.
+  content: {
+    code: 'BAD_REQUEST',
+    reason: 'bad_request',
+    message: 'A parameter is outside what the database can represent.',
+  },
+  transient: { code: 'INTERNAL_SERVER_ERROR', reason: 'internal_error', message: INTERNAL_MESSAGE },
+};
+
 /**
  * A failed query as the client should see it: the database unreachable or refusing sessions
  * (503 database_unavailable), a statement timeout (503 database_timeout), a parameter the
@@ -99,49 +123,7 @@ export function databaseFailure(
 ): { error: ApiError; info: DatabaseErrorInfo } | undefined {
   const info = classifyDatabaseError(error);
   if (info.kind === 'unknown') return undefined;
-  if (info.kind === 'unavailable') {
-    return {
-      info,
-      error: new ApiError({
-        code: 'SERVICE_UNAVAILABLE',
-        reason: 'database_unavailable',
-        message: DATABASE_UNAVAILABLE_MESSAGE,
-        cause: error,
-      }),
-    };
-  }
-  if (info.kind === 'timeout') {
-    return {
-      info,
-      error: new ApiError({
-        code: 'SERVICE_UNAVAILABLE',
-        reason: 'database_timeout',
-        message: 'The database did not answer within the query timeout. Retry, or ask for less.',
-        cause: error,
-      }),
-    };
-  }
-  // Data exceptions (class 22) on a read are parameters the database cannot represent.
-  if (info.kind === 'content') {
-    return {
-      info,
-      error: new ApiError({
-        code: 'BAD_REQUEST',
-        reason: 'bad_request',
-        message: 'A parameter is outside what the database can represent.',
-        cause: error,
-      }),
-    };
-  }
-  return {
-    info,
-    error: new ApiError({
-      code: 'INTERNAL_SERVER_ERROR',
-      reason: 'internal_error',
-      message: INTERNAL_MESSAGE,
-      cause: error,
-    }),
-  };
+  return { info, error: new ApiError({ ...DATABASE_ANSWERS[info.kind], cause: error }) };
 }
 
 /**

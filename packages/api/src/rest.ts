@@ -1,20 +1,64 @@
 import type { TRPCError } from '@trpc/server';
-import { createOpenApiFetchHandler } from 'trpc-to-openapi';
+import {
+  createOpenApiFetchHandler,
+  forEachOpenApiProcedure,
+  getInputOutputParsers,
+  getPathRegExp,
+  normalizePath,
+} from 'trpc-to-openapi';
+import type { z } from 'zod';
 import type { QueryCache } from './cache';
 import { describeError, type ErrorBody } from './errors';
 import { malformedEncoding } from './limits';
 import { appRouter } from './root';
-import type { ApiContext } from './trpc';
+import { type ApiContext, type ApiMeta, type CachePolicy, cacheEntryOf } from './trpc';
 
-/** REST routes whose answers are cached whole, under their station's version. */
-const CACHED_ROUTE = /^\/weather\/(?:aggregate|timeseries)\/([^/]+)$/;
+/**
+ * The GET routes whose procedure declares `cached({ wholeResponse: true })`. Matched like
+ * trpc-to-openapi routes them but case-sensitively and without a trailing slash, since the URL
+ * is the key: one spelling, one entry.
+ */
+const WHOLE_RESPONSE_ROUTES: { path: RegExp; policy: CachePolicy; input: z.ZodObject }[] = [];
+forEachOpenApiProcedure<ApiMeta>(appRouter._def.procedures, ({ procedure, meta }) => {
+  const policy = meta.cache;
+  if (meta.openapi.method !== 'GET' || !policy?.wholeResponse) return;
+  const path = normalizePath(meta.openapi.path);
+  // The entry is kept under the station's version, so the station must be known before the call.
+  if (policy.station && !path.includes(`{${policy.station}}`)) {
+    throw new Error(`${path}: a whole response is cached under a station of its path`);
+  }
+  WHOLE_RESPONSE_ROUTES.push({
+    path: new RegExp(getPathRegExp(path).source),
+    policy,
+    input: getInputOutputParsers(procedure).inputParser,
+  });
+});
+
+function wholeResponseRoute(path: string) {
+  for (const route of WHOLE_RESPONSE_ROUTES) {
+    const params = route.path.exec(path)?.groups;
+    if (params) return { ...route, params };
+  }
+  return undefined;
+}
+
+/** How long the procedure's entry keeps an answer to the input trpc-to-openapi gave it. */
+function ttlSecondsOf(
+  route: NonNullable<ReturnType<typeof wholeResponseRoute>>,
+  query: URLSearchParams,
+  now: number,
+) {
+  const input = route.input.safeParse({ ...Object.fromEntries(query), ...route.params });
+  return input.success ? cacheEntryOf(route.policy, input.data, now).ttlSeconds : 0;
+}
 
 /**
  * REST: the procedures that carry `meta.openapi`, served under `endpoint` at their OpenAPI paths.
- * With a `cache`, a chart's GET (aggregate, timeseries) is also cached as the finished response
- * body, so a hit skips the procedure, its output validation and serialisation. It is keyed
- * like the procedure's own cache (epoch, the station's version, the normalised URL), so new
- * readings invalidate both at once, and kept as long as the procedure allowed.
+ * With a `cache`, the GETs whose procedure declares `wholeResponse` (the charts) are also cached
+ * as the finished response body, so a hit skips the procedure, its output validation and
+ * serialisation. It is keyed like the procedure's own cache (epoch, the station's version, the
+ * normalised URL), so new readings invalidate both at once, and kept as long as the procedure's
+ * entry for the same input and `now`.
  */
 export async function handleRest(
   request: Request,
@@ -42,24 +86,26 @@ export async function handleRest(
       ? new Request(url, { method: 'GET', headers: request.headers, signal: request.signal })
       : new Request(url, request);
   const route =
-    req.method === 'GET' ? CACHED_ROUTE.exec(url.pathname.slice(endpoint.length)) : null;
-  if (!cache || !route) return openApi(req, createContext, endpoint).response;
+    req.method === 'GET' ? wholeResponseRoute(url.pathname.slice(endpoint.length)) : undefined;
+  if (!cache || !route) return openApi(req, createContext, endpoint);
   url.searchParams.sort();
+  const station = route.policy.station && route.params[route.policy.station];
+  // Pinned for the call too, so its answer and the entry's lifetime are for the same moment.
+  const now = Date.now();
   const { value, status } = await cache.get(
     {
       op: 'rest',
-      stationId: decodeURIComponent(route[1] as string),
+      stationId: station && decodeURIComponent(station),
       params: `${url.pathname}?${url.searchParams}`,
       ttlSeconds: (answer) => answer.ttlSeconds,
     },
     async () => {
-      const { response, context } = openApi(req, createContext, endpoint);
-      const res = await response;
+      const res = await openApi(req, (headers) => ({ ...createContext(headers), now }), endpoint);
       return {
         status: res.status,
         body: await res.text(),
-        // Only successful answers of cached procedures are kept.
-        ttlSeconds: res.ok ? ((await context)?.cacheTtlSeconds ?? 0) : 0,
+        // Only successful answers are kept.
+        ttlSeconds: res.ok ? ttlSecondsOf(route, url.searchParams, now) : 0,
       };
     },
   );
@@ -71,15 +117,14 @@ export async function handleRest(
 
 /**
  * trpc-to-openapi's fetch adapter is typed with `resHeaders` but runs its Node handler, which
- * passes `res`; the context gets whichever is there. Also returns the context it created.
- * Its error bodies are tRPC's shape plus its own fields; ours is the API's `{ error, message }`.
+ * passes `res`; the context gets whichever is there. Its error bodies are tRPC's shape plus its
+ * own fields; ours is the API's `{ error, message }`.
  */
 function openApi(
   req: Request,
   createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
   endpoint: `/${string}`,
 ) {
-  let created: ApiContext | undefined;
   let failure: { error: TRPCError; routed: boolean } | undefined;
   const answered = createOpenApiFetchHandler({
     endpoint,
@@ -93,13 +138,12 @@ function openApi(
         resHeaders?: Headers;
         res?: { setHeader: (name: string, value: string) => void };
       };
-      created = createContext(
+      return createContext(
         resHeaders ?? (res ? { set: (name, value) => res.setHeader(name, value) } : undefined),
       );
-      return created;
     },
   });
-  const response = answered.then((res) => {
+  return answered.then((res) => {
     if (!failure) return res;
     const { status, body } = describeError(failure.error);
     if (!failure.routed && failure.error.code === 'NOT_FOUND') {
@@ -109,5 +153,4 @@ function openApi(
     headers.delete('content-length');
     return Response.json(body, { status, headers });
   });
-  return { response, context: response.then(() => created) };
 }

@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import type { Logger } from '@weather/core/logger';
 import type { Database } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { z } from 'zod';
-import type { CacheStatus, QueryCache } from './cache';
+import type { QueryCache } from './cache';
 import { ApiError, databaseFailure, describeError } from './errors';
 
 export interface ApiContext {
@@ -11,8 +12,8 @@ export interface ApiContext {
   cache: QueryCache;
   /** Headers of the HTTP response, when the call came over HTTP (REST or tRPC). */
   resHeaders?: { set(name: string, value: string): void };
-  /** Set by cached procedures: how long their answer may be cached (the REST response cache reads it). */
-  cacheTtlSeconds?: number;
+  /** The call's "now" (epoch ms), where ranges without an end stop; by default when it starts. */
+  now?: number;
   logger?: Logger;
   /** Where the other parts listen, for health and controls on the dashboard. */
   collectorUrl?: string;
@@ -20,11 +21,14 @@ export interface ApiContext {
   generatorUrl?: string;
 }
 
+/** Procedure meta: the REST view (`openapi`) and the caching a procedure declares with `cached`. */
+export type ApiMeta = OpenApiMeta<{ cache?: CachePolicy }>;
+
 // Clients get the code, status and `error` reason the dashboard and REST read, and a message
 // that is ours: never a stack trace, a statement or its parameters (errors are logged here).
 const t = initTRPC
   .context<ApiContext>()
-  .meta<OpenApiMeta>()
+  .meta<ApiMeta>()
   .create({
     isDev: false,
     errorFormatter: ({ shape, error }) => {
@@ -95,10 +99,63 @@ export const publicProcedure = t.procedure.use(async ({ ctx, next, path, getRawI
   throw error;
 });
 
-/** Reports where an answer came from (`x-cache: hit|miss`) when there is an HTTP response. */
-export function markCache(ctx: ApiContext, status: CacheStatus, ttlSeconds: number) {
-  ctx.resHeaders?.set('x-cache', status);
-  ctx.cacheTtlSeconds = ttlSeconds;
+/** What tells one call's cached answer from another's, and how long it may be kept. */
+export interface CacheEntry {
+  params: unknown;
+  ttlSeconds: number;
+}
+
+/** How a procedure's answers are cached: declared with `cached(...)`, read by REST from meta. */
+export interface CachePolicy<TInput = never> {
+  /** Operation name, part of the key. */
+  op: string;
+  /**
+   * The input field (in REST a path parameter) naming the station whose version guards the
+   * entry; without it, the stations list's version does.
+   */
+  station?: keyof TInput & string;
+  /** The entry of a call: fixed, or from its input and `now` (throwing refuses the call). */
+  entry: CacheEntry | ((input: TInput, now: number) => CacheEntry);
+  /** REST keeps the finished response body too: a hit skips output validation, serialisation. */
+  wholeResponse?: boolean;
+}
+
+/**
+ * The entry of a call with this input. tRPC types inputs per procedure only; a policy's entry
+ * takes the query function its resolver calls with the typed input, which keeps the two in step.
+ */
+export function cacheEntryOf(policy: CachePolicy, input: unknown, now: number): CacheEntry {
+  return typeof policy.entry === 'function' ? policy.entry(input as never, now) : policy.entry;
+}
+
+/**
+ * Declares a procedure cached: `.input(...).output(...).concat(cached(policy)).query(...)`. Its
+ * answers are kept in the query cache under `policy`, each response says where its answer came
+ * from (`x-cache: hit|miss`), and a hit skips the resolver. The call's `now` is pinned first, so
+ * the entry and the resolver that runs on a miss agree on ranges that end "now".
+ */
+export function cached<TInput>(policy: CachePolicy<TInput>) {
+  return t.procedure.meta({ cache: policy }).use(async ({ ctx, input, next }) => {
+    const now = ctx.now ?? Date.now();
+    const { params, ttlSeconds } = cacheEntryOf(policy, input, now);
+    const stationId = policy.station && String((input as TInput)[policy.station]);
+    const { value, status } = await ctx.cache.get(
+      { op: policy.op, stationId, params, ttlSeconds },
+      async () => {
+        const result = await next({ ctx: { now } });
+        if (!result.ok) throw result.error;
+        return result.data;
+      },
+    );
+    ctx.resHeaders?.set('x-cache', status);
+    // Answers for the resolver, as its own result would (tRPC has no public constructor for it).
+    const answer: MiddlewareResult<{ now: number }> = {
+      marker: middlewareMarker,
+      ok: true,
+      data: value,
+    };
+    return answer;
+  });
 }
 
 export const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', message });

@@ -1,10 +1,10 @@
 import { latestReadings, listSparklines, listStations } from '@weather/db';
 import { z } from 'zod';
 import { readingRow, stationParam, stationSummary } from '../schemas';
-import { markCache, publicProcedure, router, syncOutput } from '../trpc';
+import { cached, publicProcedure, router, syncOutput } from '../trpc';
 
 /** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
-const LIST_TTL_SECONDS = 60;
+const LIST_ENTRY = { params: null, ttlSeconds: 60 };
 
 export const stationsRouter = router({
   list: publicProcedure
@@ -18,14 +18,8 @@ export const stationsRouter = router({
     })
     .input(z.object({}).optional())
     .output(syncOutput(z.array(stationSummary)))
-    .query(async ({ ctx }) => {
-      const { value, status } = await ctx.cache.get(
-        { op: 'stations', params: null, ttlSeconds: LIST_TTL_SECONDS },
-        () => listStations(ctx.db),
-      );
-      markCache(ctx, status, LIST_TTL_SECONDS);
-      return value;
-    }),
+    .concat(cached({ op: 'stations', entry: LIST_ENTRY }))
+    .query(({ ctx }) => listStations(ctx.db)),
 
   /** Each station's last hour of temperature, for the stations table (cached like the list). */
   sparklines: publicProcedure
@@ -39,14 +33,8 @@ export const stationsRouter = router({
         ),
       ),
     )
-    .query(async ({ ctx }) => {
-      const { value, status } = await ctx.cache.get(
-        { op: 'sparklines', params: null, ttlSeconds: LIST_TTL_SECONDS },
-        () => listSparklines(ctx.db),
-      );
-      markCache(ctx, status, LIST_TTL_SECONDS);
-      return value;
-    }),
+    .concat(cached({ op: 'sparklines', entry: LIST_ENTRY }))
+    .query(({ ctx }) => listSparklines(ctx.db)),
 
   /** The newest reading of each given station, for live tables (uncached: it is one PK lookup each). */
   latest: publicProcedure

@@ -1,16 +1,5 @@
 import { MEASUREMENTS, withAggregation } from '@weather/core/measurements';
-import {
-  chooseInterval,
-  type Database,
-  getAggregate,
-  getTimeseries,
-  INTERVALS,
-  InvalidCursorError,
-  listReadings,
-  stationExists,
-} from '@weather/db';
 import { z } from 'zod';
-import { resolveRange, ttlFor } from '../range';
 import {
   aggregateResult,
   intervalSchema,
@@ -19,15 +8,18 @@ import {
   stationParam,
   timeseriesResult,
 } from '../schemas';
-import { badRequest, markCache, notFound, publicProcedure, router, syncOutput } from '../trpc';
+import {
+  aggregateEntry,
+  aggregateQuery,
+  listStationReadings,
+  stationAggregate,
+  stationTimeseries,
+  timeseriesEntry,
+  timeseriesQuery,
+} from '../services/weather';
+import { cached, publicProcedure, router, syncOutput } from '../trpc';
 
 export const MAX_LIMIT = 5000;
-/** A time series may have at most this many buckets; finer intervals over long ranges are refused. */
-export const MAX_BUCKETS = 10_000;
-
-async function requireStation(db: Database, stationId: string) {
-  if (!(await stationExists(db, stationId))) throw notFound(`Unknown station "${stationId}"`);
-}
 
 export const weatherRouter = router({
   readings: publicProcedure
@@ -60,25 +52,7 @@ export const weatherRouter = router({
       }),
     )
     .output(syncOutput(readingsPage))
-    .query(async ({ ctx, input }) => {
-      const start = input.start_time ? new Date(input.start_time) : undefined;
-      const end = input.end_time ? new Date(input.end_time) : undefined;
-      if (start && end && end <= start) throw badRequest('end_time must be after start_time');
-      await requireStation(ctx.db, input.station_id);
-      try {
-        const page = await listReadings(ctx.db, {
-          stationId: input.station_id,
-          start,
-          end,
-          limit: input.limit,
-          cursor: input.cursor,
-        });
-        return { station_id: input.station_id, ...page };
-      } catch (error) {
-        if (error instanceof InvalidCursorError) throw badRequest(error.message);
-        throw error;
-      }
-    }),
+    .query(({ ctx, input }) => listStationReadings(ctx.db, input)),
 
   aggregate: publicProcedure
     .meta({
@@ -92,32 +66,15 @@ export const weatherRouter = router({
     })
     .input(z.object({ station_id: stationParam, ...rangeInput }))
     .output(syncOutput(aggregateResult))
-    .query(async ({ ctx, input }) => {
-      const range = resolveRange(input);
-      // The station check runs only on a miss (beside the query): stations are never deleted,
-      // so a cached answer proves the station exists, and a hit costs no database round trip.
-      const { value, status } = await ctx.cache.get(
-        {
-          op: 'aggregate',
-          stationId: input.station_id,
-          params: [range.start, range.end],
-          ttlSeconds: ttlFor(range),
-        },
-        async () => {
-          const [, result] = await Promise.all([
-            requireStation(ctx.db, input.station_id),
-            getAggregate(ctx.db, {
-              stationId: input.station_id,
-              start: range.start,
-              end: range.end,
-            }),
-          ]);
-          return result;
-        },
-      );
-      markCache(ctx, status, ttlFor(range));
-      return value;
-    }),
+    .concat(
+      cached({
+        op: 'aggregate',
+        station: 'station_id',
+        entry: aggregateEntry,
+        wholeResponse: true,
+      }),
+    )
+    .query(({ ctx, input }) => stationAggregate(ctx.db, aggregateQuery(input, ctx.now))),
 
   timeseries: publicProcedure
     .meta({
@@ -134,36 +91,13 @@ export const weatherRouter = router({
       z.object({ station_id: stationParam, ...rangeInput, interval: intervalSchema.optional() }),
     )
     .output(syncOutput(timeseriesResult))
-    .query(async ({ ctx, input }) => {
-      const range = resolveRange(input);
-      const interval = input.interval ?? chooseInterval(range.start, range.end);
-      const buckets = (range.end.getTime() - range.start.getTime()) / 1000 / INTERVALS[interval];
-      if (buckets > MAX_BUCKETS) {
-        throw badRequest(
-          `range too large for interval ${interval}: ${Math.ceil(buckets).toLocaleString('en')} buckets (at most ${MAX_BUCKETS.toLocaleString('en')}); choose a coarser interval or a shorter range`,
-        );
-      }
-      const { value, status } = await ctx.cache.get(
-        {
-          op: 'timeseries',
-          stationId: input.station_id,
-          params: [range.start, range.end, interval],
-          ttlSeconds: ttlFor(range),
-        },
-        async () => {
-          const [, result] = await Promise.all([
-            requireStation(ctx.db, input.station_id),
-            getTimeseries(ctx.db, {
-              stationId: input.station_id,
-              start: range.start,
-              end: range.end,
-              interval,
-            }),
-          ]);
-          return result;
-        },
-      );
-      markCache(ctx, status, ttlFor(range));
-      return value;
-    }),
+    .concat(
+      cached({
+        op: 'timeseries',
+        station: 'station_id',
+        entry: timeseriesEntry,
+        wholeResponse: true,
+      }),
+    )
+    .query(({ ctx, input }) => stationTimeseries(ctx.db, timeseriesQuery(input, ctx.now))),
 });
