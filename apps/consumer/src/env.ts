@@ -1,13 +1,11 @@
-import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { envVars, kafkaVars, loadEnvOrExit, serviceVars, sharedVars } from '@weather/core/env';
 import { services } from '@weather/core/services';
 import { timescaleSettingsVars } from '@weather/db';
 import { z } from 'zod';
 
 export const envSchema = z.object({
   CONSUMER_PORT: envVars.port(services.consumer.port),
-  KAFKA_BROKERS: sharedVars.KAFKA_BROKERS,
-  KAFKA_TOPIC: sharedVars.KAFKA_TOPIC,
-  KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,
+  ...kafkaVars,
   CONSUMER_GROUP_ID: z.string().min(1).default('weather-consumer'),
   /** Messages inserted and committed together. */
   CONSUMER_CHUNK_SIZE: envVars.positiveInt(2000),
@@ -24,9 +22,7 @@ export const envSchema = z.object({
   DATABASE_URL: sharedVars.DATABASE_URL,
   ...timescaleSettingsVars,
   REDIS_URL: sharedVars.REDIS_URL,
-  HOST: sharedVars.HOST,
-  LOG_LEVEL: sharedVars.LOG_LEVEL,
-  SHUTDOWN_TIMEOUT_MS: sharedVars.SHUTDOWN_TIMEOUT_MS,
+  ...serviceVars,
 });
 
 export type Env = z.infer<typeof envSchema>;

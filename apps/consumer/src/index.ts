@@ -8,13 +8,7 @@ import {
   refreshAggregates,
   timescaleSettingsFromEnv,
 } from '@weather/db';
-import {
-  createKafka,
-  createProducer,
-  ensureTopics,
-  kafkaCheck,
-  pipelineTopics,
-} from '@weather/kafka';
+import { kafkaService } from '@weather/kafka';
 import { runService } from '@weather/server';
 import { Redis } from 'ioredis';
 import { createApp, serviceInfo } from './app';
@@ -36,10 +30,8 @@ const redis = new Redis(env.REDIS_URL, {
   retryStrategy: (times) => Math.min(times * 200, 5000),
 });
 redis.on('error', () => {});
-const kafka = createKafka({ clientId: 'consumer', brokers: env.KAFKA_BROKERS, logger });
-const admin = kafka.admin();
-const producer = createProducer(kafka);
-const consumer = kafka.consumer({
+const kafka = kafkaService({ clientId: 'consumer', env, logger });
+const consumer = kafka.client.consumer({
   groupId: env.CONSUMER_GROUP_ID,
   allowAutoTopicCreation: false,
   sessionTimeout: 30_000,
@@ -54,7 +46,7 @@ const app = await createApp({
   stats,
   stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
   checks: [
-    kafkaCheck(admin, env.KAFKA_TOPIC),
+    kafka.check,
     {
       name: 'database',
       check: async () => {
@@ -89,9 +81,7 @@ await runService({
       .catch((err) =>
         logger.warn({ err }, 'Redis unavailable at start; continuing without live updates'),
       );
-    await admin.connect();
-    await ensureTopics(admin, pipelineTopics(env.KAFKA_TOPIC, env.KAFKA_TOPIC_PARTITIONS), logger);
-    await producer.connect();
+    await kafka.connect();
     await consumer.connect();
     await app.listen({ host: env.HOST, port: env.CONSUMER_PORT });
     await runConsumer(
@@ -103,7 +93,7 @@ await runService({
       },
       {
         store: (rows) => insertReadings(database.db, rows),
-        deadLetter: deadLetterPublisher(producer, deadLetterTopic(env.KAFKA_TOPIC)),
+        deadLetter: deadLetterPublisher(kafka.producer, deadLetterTopic(env.KAFKA_TOPIC)),
         notify: createLiveNotifier(redis, logger),
         noteStored: (timestamps) => lateData.note(timestamps),
         seen: new SeenKeys(env.CONSUMER_SEEN_KEYS),
@@ -114,7 +104,7 @@ await runService({
     );
     const updateLag = async () => {
       try {
-        stats.noteLag(await measureLag(admin, env.CONSUMER_GROUP_ID, env.KAFKA_TOPIC));
+        stats.noteLag(await measureLag(kafka.admin, env.CONSUMER_GROUP_ID, env.KAFKA_TOPIC));
       } catch (err) {
         logger.debug({ err }, 'could not measure lag');
       }
@@ -127,8 +117,7 @@ await runService({
     { name: 'lag', run: async () => clearInterval(lagTimer) },
     { name: 'http', run: () => app.close() },
     { name: 'late data', run: () => lateData.flush() },
-    { name: 'producer', run: () => producer.disconnect() },
-    { name: 'admin', run: () => admin.disconnect() },
+    ...kafka.shutdown,
     { name: 'redis', run: async () => redis.disconnect() },
     { name: 'database', run: () => database.close() },
   ],

@@ -1,4 +1,4 @@
-import { envVars, loadEnvOrExit, sharedVars } from '@weather/core/env';
+import { envVars, loadEnvOrExit, serviceVars, sharedVars } from '@weather/core/env';
 import { services } from '@weather/core/services';
 import { z } from 'zod';
 import { normaliseTarget } from './targets';
@@ -31,9 +31,7 @@ export const envSchema = z.object({
     ),
   /** Requests in flight across all stations of a live run. */
   GENERATOR_MAX_IN_FLIGHT: envVars.positiveInt(32),
-  HOST: sharedVars.HOST,
-  LOG_LEVEL: sharedVars.LOG_LEVEL,
-  SHUTDOWN_TIMEOUT_MS: sharedVars.SHUTDOWN_TIMEOUT_MS,
+  ...serviceVars,
 });
 
 export type Env = z.infer<typeof envSchema>;

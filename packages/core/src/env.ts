@@ -104,6 +104,23 @@ export const sharedVars = {
   GENERATOR_URL: envVars.url(defaults.GENERATOR_URL, ['http', 'https']),
 };
 
+/**
+ * What every service reads about its own running (collector, consumer, generator): where it
+ * listens, how much it logs, how long its shutdown may take.
+ */
+export const serviceVars = {
+  HOST: sharedVars.HOST,
+  LOG_LEVEL: sharedVars.LOG_LEVEL,
+  SHUTDOWN_TIMEOUT_MS: sharedVars.SHUTDOWN_TIMEOUT_MS,
+};
+
+/** Where the pipeline's readings topic is, for the services that produce or consume it. */
+export const kafkaVars = {
+  KAFKA_BROKERS: sharedVars.KAFKA_BROKERS,
+  KAFKA_TOPIC: sharedVars.KAFKA_TOPIC,
+  KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,
+};
+
 /** For a service's entry point: parse, or print which variables are wrong and exit 2. */
 export function loadEnvOrExit<S extends z.ZodObject>(schema: S): z.infer<S> {
   try {
