@@ -1,9 +1,11 @@
+import { acceptedBody, batchBody, batchResult } from '@weather/contracts/collector';
 import type { Logger } from '@weather/core/logger';
-import { describeIssues, readingParser, readingSchema } from '@weather/core/reading';
+import { readingSchema } from '@weather/core/reading';
 import { createServer, errorBody, nextTurn, type ReadinessCheck } from '@weather/server';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { type ReadingSink, toRecords } from './ingest';
+import { readingValidation, VALIDATION_SLICE } from './validate';
 
 export interface AppDeps {
   logger: Logger;
@@ -24,7 +26,6 @@ export const serviceInfo = {
   version: '0.1.0',
 };
 
-export const MAX_BATCH_RECORDS = 1000;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /**
  * Large batches (64 KiB and more) between parsing and the answer at once. A burst of them waits
@@ -32,67 +33,26 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * of them stalled the event loop (and `/health`) for seconds.
  */
 export const MAX_BATCHES_IN_FLIGHT = 8;
-/** Records validated per event-loop turn (about a millisecond's work). */
-const VALIDATION_SLICE = 200;
 
+/** The body of POST /weather-data, for the OpenAPI document; `readingValidation` checks it. */
 const reading = readingSchema();
-const parseReading = readingParser();
-
-const acceptedBody = z.object({
-  status: z.literal('accepted'),
-  station_id: z.string(),
-  timestamp: z.string(),
-});
-
-const batchBody = z.object({
-  batch_id: z
-    .string()
-    .min(1)
-    .max(128)
-    .optional()
-    .meta({ description: 'Your id for the batch, echoed back' }),
-  records: z
-    .array(z.unknown())
-    .min(1, 'must hold at least one reading')
-    .max(MAX_BATCH_RECORDS, `must hold at most ${MAX_BATCH_RECORDS} readings`)
-    .meta({
-      description: `1–${MAX_BATCH_RECORDS} readings, each as in POST /weather-data; each is validated on its own`,
-    }),
-});
-
-const batchResult = z.object({
-  status: z.enum(['completed', 'partial', 'failed']),
-  batch_id: z.string().nullable(),
-  total: z.number().int(),
-  successful: z.number().int(),
-  failed: z.number().int(),
-  failures: z.array(
-    z.object({
-      index: z.number().int(),
-      station_id: z.string().optional(),
-      errors: z.array(z.object({ path: z.string(), message: z.string() })),
-    }),
-  ),
-});
 
 /** Builds the collector's HTTP app without side effects; `index.ts` connects and listens. */
 export async function createApp(deps: AppDeps) {
   const registry = new Registry();
-  const accepted = new Counter({
-    name: 'collector_readings_accepted_total',
-    help: 'Readings acknowledged by Kafka and answered with 2xx',
-    registers: [registry],
-  });
-  const rejected = new Counter({
-    name: 'collector_readings_rejected_total',
-    help: 'Readings refused by validation',
-    registers: [registry],
-  });
-  const unavailable = new Counter({
-    name: 'collector_readings_unavailable_total',
-    help: 'Readings refused with 503 because Kafka did not acknowledge them',
-    registers: [registry],
-  });
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, registers: [registry] });
+  const accepted = counter(
+    'collector_readings_accepted_total',
+    'Readings acknowledged by Kafka and answered with 2xx',
+  );
+  const validation = readingValidation(
+    counter('collector_readings_rejected_total', 'Readings refused by validation'),
+  );
+  const unavailable = counter(
+    'collector_readings_unavailable_total',
+    'Readings refused with 503 because Kafka did not acknowledge them',
+  );
   const publishSeconds = new Histogram({
     name: 'collector_publish_seconds',
     help: 'Time from validation to Kafka acknowledgement, per request',
@@ -149,6 +109,8 @@ export async function createApp(deps: AppDeps) {
           }),
         },
       },
+      // The body is validated as each record of a batch is; failures answer 422 like a schema's.
+      validatorCompiler: validation.bodyValidator,
     },
     async (request, reply) => {
       const records = toRecords([request.body], new Date(), request.trace, deps.sink.partitions);
@@ -188,28 +150,7 @@ export async function createApp(deps: AppDeps) {
     },
     async (request, reply) => {
       const { records, batch_id } = request.body;
-      const valid = [];
-      const failures = [];
-      // A large batch is validated a slice per event-loop turn (its parse had a turn of its own);
-      // a small one, the common case, in one go.
-      for (let start = 0; start < records.length; start += VALIDATION_SLICE) {
-        if (start > 0) await nextTurn();
-        const end = Math.min(records.length, start + VALIDATION_SLICE);
-        for (let index = start; index < end; index++) {
-          const record = records[index];
-          const result = parseReading(record);
-          if (result.success) valid.push(result.data);
-          else {
-            const stationId = (record as { station_id?: unknown } | null)?.station_id;
-            failures.push({
-              index,
-              ...(typeof stationId === 'string' ? { station_id: stationId } : {}),
-              errors: describeIssues(result.error),
-            });
-          }
-        }
-      }
-      rejected.inc(failures.length);
+      const { valid, failures } = await validation.batch(records);
       if (valid.length > 0) {
         if (records.length > VALIDATION_SLICE) await nextTurn();
         const kafkaRecords = toRecords(valid, new Date(), request.trace, deps.sink.partitions);
@@ -235,12 +176,6 @@ export async function createApp(deps: AppDeps) {
       });
     },
   );
-
-  // Single-reading validation failures are counted here; batch ones above.
-  app.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode === 422 && request.routeOptions.url === '/weather-data') rejected.inc();
-    done();
-  });
 
   return app;
 }

@@ -1,4 +1,4 @@
-import { encodeMessage, HEADERS } from '@weather/core/kafka-message';
+import { encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import type { Reading } from '@weather/core/reading';
 import { formatTraceparent, type TraceContext } from '@weather/core/trace';
 import { type Message, partitionFor } from '@weather/kafka';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { deadLetterTopic } from '@weather/core/kafka-message';
+import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import { createKafka } from '@weather/kafka';
 import { brokers, silentLogger } from './kafka-app';
 

@@ -1,4 +1,4 @@
-import { decodeMessage, HEADERS } from '@weather/core/kafka-message';
+import { decodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaApp } from './kafka-app';

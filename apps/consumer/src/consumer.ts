@@ -1,4 +1,4 @@
-import { HEADERS } from '@weather/core/kafka-message';
+import { HEADERS } from '@weather/contracts/kafka-message';
 import type { Logger } from '@weather/core/logger';
 import type { Admin, Consumer, EachBatchPayload, Producer } from '@weather/kafka';
 import { ChunkAbandoned, type DeadLetter, type ProcessorDeps, processChunk } from './processor';

@@ -1,4 +1,4 @@
-import { deadLetterTopic } from '@weather/core/kafka-message';
+import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import {
   classifyDatabaseError,

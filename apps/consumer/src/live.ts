@@ -1,6 +1,6 @@
+import { type LiveUpdate, redisKeys } from '@weather/contracts/redis-keys';
 import type { Logger } from '@weather/core/logger';
 import type { Reading } from '@weather/core/reading';
-import { type LiveUpdate, redisKeys } from '@weather/core/redis-keys';
 import type { Redis } from 'ioredis';
 
 export interface StoredBatch {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { decodeMessage, encodeMessage, HEADERS } from '@weather/core/kafka-message';
+import { decodeMessage, encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import { type Reading, readingKey } from '@weather/core/reading';
 import type { StoredReading } from '@weather/db';

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, HEADERS } from '@weather/core/kafka-message';
+import { decodeMessage, encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import type { Logger } from '@weather/core/logger';
 import { readingKey } from '@weather/core/reading';
 import { parseTraceparent, type TraceContext, withTrace } from '@weather/core/trace';

@@ -1,3 +1,4 @@
+import type { ConsumerStatsBody } from '@weather/contracts/consumer';
 export interface PartitionLag {
   partition: number;
   committed: string;
@@ -124,7 +125,7 @@ export class ConsumerStats {
     return points;
   }
 
-  toJSON() {
+  toJSON(): ConsumerStatsBody {
     return {
       started_at: this.startedAt.toISOString(),
       messages: this.messages,

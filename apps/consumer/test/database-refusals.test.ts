@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deadLetterTopic, decodeMessage, HEADERS } from '@weather/core/kafka-message';
+import { deadLetterTopic, decodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import { rowsOf } from '@weather/db';
 import { partitionFor } from '@weather/kafka';
 import {

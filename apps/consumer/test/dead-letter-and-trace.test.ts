@@ -1,5 +1,5 @@
-import { deadLetterTopic, HEADERS } from '@weather/core/kafka-message';
-import { redisKeys } from '@weather/core/redis-keys';
+import { deadLetterTopic, HEADERS } from '@weather/contracts/kafka-message';
+import { redisKeys } from '@weather/contracts/redis-keys';
 import {
   createPipeline,
   type Pipeline,

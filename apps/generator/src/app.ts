@@ -7,7 +7,7 @@ import {
   startResultSchema,
   stationsQuerySchema,
   stopResultSchema,
-} from '@weather/core/generator';
+} from '@weather/contracts/generator';
 import type { Logger } from '@weather/core/logger';
 import { createServer, errorBody } from '@weather/server';
 import { z } from 'zod';

@@ -2,7 +2,7 @@ import {
   type BackfillStatus,
   backfillReadingsPerStation,
   type ResolvedBackfillOptions,
-} from '@weather/core/generator';
+} from '@weather/contracts/generator';
 import type { Logger } from '@weather/core/logger';
 import { childTrace, withTrace } from '@weather/core/trace';
 import { Counters } from './counters';

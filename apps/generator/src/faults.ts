@@ -1,4 +1,4 @@
-import { MAX_FORWARD_SKEW_SECONDS } from '@weather/core/generator';
+import { MAX_FORWARD_SKEW_SECONDS } from '@weather/contracts/generator';
 import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/reading';
 import type { Rng } from './model/prng';
 import type { Measurements } from './model/weather';

@@ -4,8 +4,8 @@ import type {
   GeneratorStatus,
   RunStatus,
   StartOptionsInput,
-} from '@weather/core/generator';
-import { backfillOptionsSchema, startOptionsSchema } from '@weather/core/generator';
+} from '@weather/contracts/generator';
+import { backfillOptionsSchema, startOptionsSchema } from '@weather/contracts/generator';
 import type { Logger } from '@weather/core/logger';
 import { Backfill } from './backfill';
 import { LiveRun } from './live-run';

@@ -1,4 +1,4 @@
-import type { RunOptions, RunStatus } from '@weather/core/generator';
+import type { RunOptions, RunStatus } from '@weather/contracts/generator';
 import type { Logger } from '@weather/core/logger';
 import { childTrace, withTrace } from '@weather/core/trace';
 import { Counters } from './counters';

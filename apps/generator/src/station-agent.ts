@@ -1,4 +1,4 @@
-import { MAX_BATCH_RECORDS, type RunOptions } from '@weather/core/generator';
+import { MAX_BATCH_RECORDS, type RunOptions } from '@weather/contracts/generator';
 import type { Counters } from './counters';
 import { clockSkewMs, DuplicateCredit, INVALID_KINDS, makeInvalid, reading } from './faults';
 import { createRng, type Rng } from './model/prng';

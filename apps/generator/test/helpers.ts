@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { GeneratorStatus } from '@weather/core/generator';
+import type { GeneratorStatus } from '@weather/contracts/generator';
 import { createLogger } from '@weather/core/logger';
 import { createApp } from '../src/app';
 

@@ -1,4 +1,4 @@
-import type { BackfillStatus, RunStatus, StartOptionsInput } from '@weather/core/generator';
+import type { BackfillStatus, RunStatus, StartOptionsInput } from '@weather/contracts/generator';
 import { createPipeline, type Pipeline, stats, until } from '@weather/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { redisKeys } from '@weather/contracts/redis-keys';
 import type { Logger } from '@weather/core/logger';
-import { redisKeys } from '@weather/core/redis-keys';
 import type { Redis } from 'ioredis';
 
 export type CacheStatus = 'hit' | 'miss';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRPCError } from '@trpc/server';
-import type { GeneratorStatus, RunStatus } from '@weather/core/generator';
+import type { GeneratorStatus, RunStatus } from '@weather/contracts/generator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatorRouter } from '../src/router/generator';
 import { type ApiContext, createCallerFactory, router } from '../src/trpc';

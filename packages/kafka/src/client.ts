@@ -1,4 +1,4 @@
-import { deadLetterTopic } from '@weather/core/kafka-message';
+import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import type { Logger } from '@weather/core/logger';
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type LogEntry, Partitioners } from 'kafkajs';
 

@@ -29,6 +29,45 @@ export const errorKind = (status: number) =>
   KINDS[status] ?? (status < 500 ? 'bad_request' : 'internal_error');
 
 /** A request error with the status and body the client gets; thrown by hooks and parsers. */
+/** One failed check of a request: where (`/temperature`, `/` for the whole) and why. */
+export interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+}
+
+/** The body of a request that failed validation: every issue in `message`, and in `details`. */
+export function validationFailedBody(context: string, issues: readonly ValidationIssue[]) {
+  return {
+    error: 'validation_failed',
+    message: `Invalid ${context}: ${issues
+      .map((v) => `${v.instancePath || '(root)'} ${v.message}`)
+      .join('; ')}`,
+    details: issues.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message ?? 'invalid',
+    })),
+  };
+}
+
+/**
+ * A validation a route runs itself (its `validatorCompiler` returns `{ error }` with this), for
+ * zod issues: answered exactly as a failed schema is, with the service's validation status.
+ */
+export class ValidationFailure extends Error {
+  /** Set by Fastify: `body`, `querystring`, … */
+  validationContext?: string;
+  readonly issues: ValidationIssue[];
+
+  constructor(error: z.ZodError) {
+    super('validation failed');
+    this.name = 'ValidationFailure';
+    this.issues = error.issues.map(({ path, message }) => ({
+      instancePath: `/${path.join('/')}`,
+      message,
+    }));
+  }
+}
+
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,

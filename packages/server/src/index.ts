@@ -1,6 +1,6 @@
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 export { nextTurn } from './cooperative';
-export { type ErrorBody, errorBody, HttpError } from './errors';
+export { type ErrorBody, errorBody, HttpError, ValidationFailure } from './errors';
 export { runService, type ShutdownStep } from './run';
 export {
   createServer,

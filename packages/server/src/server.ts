@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { healthBody, notReadyBody, readyBody } from '@weather/contracts/service';
 import type { Logger } from '@weather/core/logger';
 import { childTrace, parseTraceparent, type TraceContext, withTrace } from '@weather/core/trace';
 import { isWellEncoded } from '@weather/core/url';
@@ -19,7 +20,15 @@ import {
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { decodeContentEncoding, jsonBodyParser, LargeBodies } from './body';
-import { clientErrorHandler, type ErrorBody, errorBody, errorKind, HttpError } from './errors';
+import {
+  clientErrorHandler,
+  type ErrorBody,
+  errorBody,
+  errorKind,
+  HttpError,
+  ValidationFailure,
+  validationFailedBody,
+} from './errors';
 import { Semaphore } from './semaphore';
 
 export interface ServiceInfo {
@@ -212,16 +221,12 @@ export async function createServer(options: ServerOptions) {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      return reply.code(validationStatus).send({
-        error: 'validation_failed',
-        message: `Invalid ${error.validationContext ?? 'request'}: ${error.validation
-          .map((v) => `${v.instancePath || '(root)'} ${v.message}`)
-          .join('; ')}`,
-        details: error.validation.map((v) => ({
-          path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-          message: v.message ?? 'invalid',
-        })),
-      });
+      const context = error.validationContext ?? 'request';
+      return reply.code(validationStatus).send(validationFailedBody(context, error.validation));
+    }
+    if (error instanceof ValidationFailure) {
+      const context = error.validationContext ?? 'request';
+      return reply.code(validationStatus).send(validationFailedBody(context, error.issues));
     }
     if (error instanceof HttpError) return reply.code(error.statusCode).send(error.toJSON());
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
@@ -266,9 +271,7 @@ export async function createServer(options: ServerOptions) {
         summary: 'Liveness: the process is up (no dependency checks)',
         tags: ['operations'],
         response: {
-          200: z
-            .object({ status: z.literal('ok'), service: z.string(), uptime_s: z.number() })
-            .meta({ description: 'The process is up' }),
+          200: healthBody,
         },
       },
     },
@@ -284,20 +287,9 @@ export async function createServer(options: ServerOptions) {
         summary: 'Readiness: every dependency answers',
         tags: ['operations'],
         response: {
-          200: z
-            .object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) })
-            .meta({ description: 'Every dependency answered; `checks` says "ok" for each' }),
+          200: readyBody,
           // Without dependencies the service is ready whenever it is up.
-          ...(checks.length > 0
-            ? {
-                503: z
-                  .object({
-                    status: z.literal('not_ready'),
-                    checks: z.record(z.string(), z.string()),
-                  })
-                  .meta({ description: 'A dependency failed: `checks` gives its reason' }),
-              }
-            : {}),
+          ...(checks.length > 0 ? { 503: notReadyBody } : {}),
         },
       },
     },

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { deadLetterTopic } from '@weather/core/kafka-message';
+import type { ConsumerStatsBody } from '@weather/contracts/consumer';
+import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import { infrastructure, type ServiceName, services } from '@weather/core/services';
 import { rowsOf } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
@@ -229,16 +230,5 @@ export async function postBatch(
 }
 
 export async function stats(consumerUrl: string) {
-  return (await (await fetch(`${consumerUrl}/stats`)).json()) as {
-    received: number;
-    inserted: number;
-    duplicates_dropped_memory: number;
-    duplicates_dropped_database: number;
-    dead_lettered: number;
-    dead_lettered_database: number;
-    database_error: string | null;
-    last_commit_at: string | null;
-    last_commit_age_s: number | null;
-    lag: { total: number };
-  };
+  return (await (await fetch(`${consumerUrl}/stats`)).json()) as ConsumerStatsBody;
 }

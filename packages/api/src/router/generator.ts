@@ -1,5 +1,4 @@
 import { TRPCError } from '@trpc/server';
-import { defaults } from '@weather/core/env';
 import {
   backfillOptionsSchema,
   backfillResultSchema,
@@ -12,7 +11,8 @@ import {
   startResultSchema,
   stationsQuerySchema,
   stopResultSchema,
-} from '@weather/core/generator';
+} from '@weather/contracts/generator';
+import { defaults } from '@weather/core/env';
 import { z } from 'zod';
 import { type ApiContext, publicProcedure, router } from '../trpc';
 

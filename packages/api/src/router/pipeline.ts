@@ -1,3 +1,5 @@
+import { consumerStatsBody } from '@weather/contracts/consumer';
+import { readinessBody } from '@weather/contracts/service';
 import { approximateReadingCount, pingDatabase } from '@weather/db';
 import { z } from 'zod';
 import { databaseFailure, safeRemoteText } from '../errors';
@@ -12,17 +14,19 @@ const serviceHealth = z.object({
 });
 type ServiceHealth = z.infer<typeof serviceHealth>;
 
-const consumerStats = z.object({
-  received: z.number(),
-  inserted: z.number(),
-  duplicates_dropped_memory: z.number(),
-  duplicates_dropped_database: z.number(),
-  dead_lettered: z.number(),
-  rows_per_second: z.number(),
-  database_error: z.string().nullable(),
-  lag: z.object({ total: z.number() }),
-  rate_history: z.array(z.object({ t: z.string(), rows_per_second: z.number() })),
-});
+/** The part of the consumer's /stats the dashboard shows. */
+const consumerStats = consumerStatsBody
+  .pick({
+    received: true,
+    inserted: true,
+    duplicates_dropped_memory: true,
+    duplicates_dropped_database: true,
+    dead_lettered: true,
+    rows_per_second: true,
+    database_error: true,
+    rate_history: true,
+  })
+  .extend({ lag: consumerStatsBody.shape.lag.pick({ total: true }) });
 
 async function getJson(
   url: string,
@@ -53,7 +57,8 @@ async function readiness(name: 'collector' | 'consumer', url: string | undefined
       health: { name, status: 'down', detail: res.error } as ServiceHealth,
       kafka: undefined,
     };
-  const checks = (res.body as { checks?: Record<string, string> } | null)?.checks ?? {};
+  const parsed = readinessBody.safeParse(res.body);
+  const checks = parsed.success ? parsed.data.checks : {};
   const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
   const health: ServiceHealth =
     res.status === 200

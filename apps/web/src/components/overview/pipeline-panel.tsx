@@ -1,5 +1,7 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@weather/api';
 import {
   Area,
   AreaChart,
@@ -11,16 +13,8 @@ import {
 } from 'recharts';
 import { formatCount } from '@/lib/format';
 
-interface ConsumerFigures {
-  inserted: number;
-  duplicates_dropped_memory: number;
-  duplicates_dropped_database: number;
-  dead_lettered: number;
-  rows_per_second: number;
-  database_error: string | null;
-  lag: { total: number };
-  rate_history: { t: string; rows_per_second: number }[];
-}
+/** The consumer's figures as the status procedure passes them on (from its /stats contract). */
+type ConsumerFigures = NonNullable<inferRouterOutputs<AppRouter>['pipeline']['status']['consumer']>;
 
 const clock = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 

@@ -1,5 +1,9 @@
+import { localUrl } from '@weather/core/services';
 import { z } from 'zod';
-import { localUrl } from './services';
+import { MAX_BATCH_RECORDS } from './collector';
+
+/** The collector's batch limit (SPEC §4), which a station's upload respects. */
+export { MAX_BATCH_RECORDS };
 
 /**
  * The station simulator's contract (SPEC §9): its options, its status, and a small HTTP client.
@@ -8,8 +12,6 @@ import { localUrl } from './services';
  */
 
 export const MAX_STATIONS = 10_000;
-/** The collector's batch limit (SPEC §4). */
-export const MAX_BATCH_RECORDS = 1000;
 /** Forward clock skew stays this far inside the collector's 5-minute future limit. */
 export const MAX_FORWARD_SKEW_SECONDS = 240;
 export const MAX_BACKFILL_READINGS = 50_000_000;

@@ -1,5 +1,10 @@
+import {
+  describeIssues,
+  type Reading,
+  readingParser,
+  stationIdSchema,
+} from '@weather/core/reading';
 import { z } from 'zod';
-import { describeIssues, type Reading, readingParser, stationIdSchema } from './reading';
 
 /** Default topic names; the deployed names come from configuration. */
 export const DEFAULT_TOPIC = 'weather.readings';

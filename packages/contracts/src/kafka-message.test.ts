@@ -1,6 +1,6 @@
+import { type Reading, readingSchema } from '@weather/core/reading';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from './kafka-message';
-import { type Reading, readingSchema } from './reading';
 
 const receivedAt = new Date('2026-06-01T12:00:00.000Z');
 const readings = [
