@@ -121,6 +121,9 @@ export const kafkaVars = {
   KAFKA_TOPIC_PARTITIONS: sharedVars.KAFKA_TOPIC_PARTITIONS,
 };
 
+/** Those variables as a service's parsed environment holds them. */
+export type KafkaEnv = z.output<z.ZodObject<typeof kafkaVars>>;
+
 /** For a service's entry point: parse, or print which variables are wrong and exit 2. */
 export function loadEnvOrExit<S extends z.ZodObject>(schema: S): z.infer<S> {
   try {

@@ -11,4 +11,4 @@ export {
 } from './client';
 export { murmur2, partitionFor } from './partition';
 export { BatchingPublisher, type PublisherOptions } from './publisher';
-export { type KafkaEnv, type KafkaServiceOptions, kafkaService } from './service';
+export { type KafkaServiceOptions, kafkaService } from './service';

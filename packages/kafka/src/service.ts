@@ -1,12 +1,6 @@
+import type { KafkaEnv } from '@weather/core/env';
 import type { Logger } from '@weather/core/logger';
 import { createKafka, createProducer, ensureTopics, kafkaCheck, pipelineTopics } from './client';
-
-/** The variables of a service's environment that say where the pipeline's topic is. */
-export interface KafkaEnv {
-  KAFKA_BROKERS: string[];
-  KAFKA_TOPIC: string;
-  KAFKA_TOPIC_PARTITIONS: number;
-}
 
 export interface KafkaServiceOptions {
   /** The client id the broker sees (the service's name). */
