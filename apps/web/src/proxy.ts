@@ -1,4 +1,4 @@
-import { MAX_URL_LENGTH, malformedEncoding } from '@weather/api/limits';
+import { malformedEncoding, urlTooLong } from '@weather/api/limits';
 import type { NextRequest } from 'next/server';
 import { errorResponse } from './server/http-errors';
 
@@ -17,13 +17,8 @@ export function proxy(request: NextRequest) {
       allow,
     });
   }
-  if (pathname.length + search.length > MAX_URL_LENGTH) {
-    return errorResponse(
-      414,
-      'uri_too_long',
-      `The URL is longer than ${MAX_URL_LENGTH} bytes; send fewer or shorter parameters`,
-    );
-  }
+  const tooLong = urlTooLong(pathname, search);
+  if (tooLong) return errorResponse(414, 'uri_too_long', tooLong);
   const malformed = malformedEncoding(pathname, search);
   if (malformed) return errorResponse(400, 'malformed_url', malformed);
   return undefined;

@@ -1,3 +1,4 @@
+export { type ApiBackend, createApiBackend } from './backend';
 export { type CacheStatus, QueryCache } from './cache';
 export { CSV_COLUMNS, csvColumnsFor, csvFor, csvHeader, csvRow } from './csv';
 export { describeError, type ErrorBody, errorBody } from './errors';

@@ -10,6 +10,12 @@ export const MAX_BATCH_SIZE = 10;
 /** Longest request target (path and query) the web app serves; longer ones get 414. */
 export const MAX_URL_LENGTH = 8 * 1024;
 
+/** Why a request target is too long (414), or undefined. */
+export function urlTooLong(pathname: string, search: string): string | undefined {
+  if (pathname.length + search.length <= MAX_URL_LENGTH) return undefined;
+  return `The URL is longer than ${MAX_URL_LENGTH} bytes; send fewer or shorter parameters`;
+}
+
 /**
  * Why a request target cannot be decoded (a bad `%` escape, or escapes that are not UTF-8, such
  * as `%C0%AF`), naming the part; undefined when every path segment and query field decodes.

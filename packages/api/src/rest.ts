@@ -9,7 +9,7 @@ import {
 import type { z } from 'zod';
 import type { QueryCache } from './cache';
 import { describeError, type ErrorBody } from './errors';
-import { malformedEncoding } from './limits';
+import { malformedEncoding, urlTooLong } from './limits';
 import { appRouter } from './root';
 import { type ApiContext, type ApiMeta, type CachePolicy, cacheEntryOf } from './trpc';
 
@@ -67,6 +67,12 @@ export async function handleRest(
   cache?: QueryCache,
 ): Promise<Response> {
   const url = new URL(request.url);
+  const tooLong = urlTooLong(url.pathname, url.search);
+  if (tooLong) {
+    return Response.json({ error: 'uri_too_long', message: tooLong } satisfies ErrorBody, {
+      status: 414,
+    });
+  }
   const malformed = malformedEncoding(url.pathname, url.search);
   if (malformed) {
     return Response.json({ error: 'malformed_url', message: malformed } satisfies ErrorBody, {

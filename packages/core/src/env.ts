@@ -102,6 +102,8 @@ export const sharedVars = {
   COLLECTOR_URL: envVars.url(defaults.COLLECTOR_URL, ['http', 'https']),
   CONSUMER_URL: envVars.url(defaults.CONSUMER_URL, ['http', 'https']),
   GENERATOR_URL: envVars.url(defaults.GENERATOR_URL, ['http', 'https']),
+  /** Server-side limit of every API query, in ms (the web app, the query service). */
+  QUERY_TIMEOUT_MS: envVars.positiveInt(5000),
 };
 
 /**

@@ -6,6 +6,7 @@ export {
   createServer,
   DEFAULT_LIMITS,
   type HttpLimits,
+  type OpenApiDocument,
   type ReadinessCheck,
   type ServerOptions,
   type ServiceInfo,

@@ -1,4 +1,4 @@
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { healthBody, notReadyBody, readyBody } from '@weather/contracts/service';
 import type { Logger } from '@weather/core/logger';
@@ -62,7 +62,18 @@ export interface ServerOptions {
   maxLargeBodiesInFlight?: number;
   /** Connection bounds of the HTTP server; each has a default. */
   limits?: Partial<HttpLimits>;
+  /**
+   * Adds to the OpenAPI document (`/openapi.json`, `/docs`) what the service serves besides its
+   * Fastify schemas, e.g. the query API's operations.
+   */
+  extendDocument?: (document: OpenApiDocument) => OpenApiDocument;
 }
+
+/** An OpenAPI 3.1 document as @fastify/swagger builds it. */
+export type OpenApiDocument = Record<string, unknown> & {
+  paths?: Record<string, unknown>;
+  components?: Record<string, unknown>;
+};
 
 export interface HttpLimits {
   /** The whole request, headers and body, must arrive within this (else 408). */
@@ -210,12 +221,20 @@ export async function createServer(options: ServerOptions) {
     }
   });
 
+  const { extendDocument } = options;
+  const transformObject: SwaggerTransformObject | undefined = extendDocument
+    ? (document) =>
+        extendDocument(
+          ('openapiObject' in document ? document.openapiObject : {}) as OpenApiDocument,
+        ) as ReturnType<SwaggerTransformObject>
+    : undefined;
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: info.title, description: info.description, version: info.version },
     },
     transform: jsonSchemaTransform,
+    ...(transformObject ? { transformObject } : {}),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

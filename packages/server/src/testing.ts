@@ -69,7 +69,7 @@ export function openApiContract(document: unknown) {
         : operation.responses?.[`${status[0]}XX`]
           ? `${status[0]}XX`
           : 'default';
-      const declared = operation.responses?.[key];
+      const declared = resolveResponse(doc, operation.responses?.[key]);
       if (!declared) return [`${what}: status not documented`];
       exercised.add(`${method.toUpperCase()} ${template} ${key}`);
 
@@ -121,3 +121,11 @@ export function openApiContract(document: unknown) {
 }
 
 export type OpenApiContract = ReturnType<typeof openApiContract>;
+
+/** A response object, or the `#/components/responses/…` one it references. */
+function resolveResponse<T extends object>(doc: OpenApiDocument, response: T | undefined) {
+  const ref = (response as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/components/responses/')) return response;
+  const components = (doc as { components?: { responses?: Record<string, T> } }).components;
+  return components?.responses?.[ref.slice('#/components/responses/'.length)];
+}

@@ -1,16 +1,9 @@
 import 'server-only';
-import { type ApiContext, QueryCache } from '@weather/api';
+import { type ApiBackend, type ApiContext, createApiBackend } from '@weather/api';
 import { createLogger, type Logger } from '@weather/core/logger';
-import { createDb } from '@weather/db';
-import { Redis } from 'ioredis';
 import { webEnv } from './env';
 
-interface Services {
-  logger: Logger;
-  database: ReturnType<typeof createDb>;
-  redis: Redis;
-  cache: QueryCache;
-}
+type Services = ApiBackend & { logger: Logger };
 
 // One pool and one Redis client per server process, created on first request; kept on
 // globalThis so that dev-mode module reloads do not open new pools.
@@ -20,31 +13,15 @@ export function services(): Services {
   if (holder.__weatherServices) return holder.__weatherServices;
   const env = webEnv();
   const logger = createLogger({ service: 'web', level: env.LOG_LEVEL });
-  const database = createDb({
-    url: env.DATABASE_URL,
-    max: 10,
-    statementTimeoutMs: env.QUERY_TIMEOUT_MS,
+  const backend = createApiBackend({
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queryTimeoutMs: env.QUERY_TIMEOUT_MS,
+    logger,
     applicationName: 'web',
   });
-  const redis = new Redis(env.REDIS_URL, {
-    // Fail fast while Redis is down: answers are then computed uncached.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 250,
-    retryStrategy: (times) => Math.min(times * 200, 5000),
-  });
-  redis.on('error', () => {});
-  const created = {
-    logger,
-    database,
-    redis,
-    cache: new QueryCache(redis, {
-      namespace: new URL(env.DATABASE_URL).pathname.slice(1),
-      logger,
-    }),
-  };
-  holder.__weatherServices = created;
-  return created;
+  holder.__weatherServices = { ...backend, logger };
+  return holder.__weatherServices;
 }
 
 /** The tRPC context of one request; `resHeaders` receives `x-cache`. */

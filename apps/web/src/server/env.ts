@@ -1,5 +1,5 @@
 import 'server-only';
-import { envVars, parseEnv, sharedVars } from '@weather/core/env';
+import { parseEnv, sharedVars } from '@weather/core/env';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -8,8 +8,7 @@ const schema = z.object({
   COLLECTOR_URL: sharedVars.COLLECTOR_URL,
   CONSUMER_URL: sharedVars.CONSUMER_URL,
   GENERATOR_URL: sharedVars.GENERATOR_URL,
-  /** Server-side limit for every query, in ms. */
-  QUERY_TIMEOUT_MS: envVars.positiveInt(5000),
+  QUERY_TIMEOUT_MS: sharedVars.QUERY_TIMEOUT_MS,
   LOG_LEVEL: sharedVars.LOG_LEVEL,
 });
 
