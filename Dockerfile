@@ -5,6 +5,7 @@
 #
 #   docker build --target collector -t weather/collector .   HTTP ingestion → Kafka      (port 8001)
 #   docker build --target consumer  -t weather/consumer  .   Kafka → database            (port 8002)
+#   docker build --target query     -t weather/query     .   the seed's query API        (port 8003)
 #   docker build --target generator -t weather/generator .   station simulator           (port 8004)
 #   docker build --target web       -t weather/web       .   Next.js dashboard + APIs    (port 3000)
 #   docker build --target migrate   -t weather/migrate   .   one-shot `npm run db:migrate`
@@ -16,7 +17,7 @@
 #                     │                                           └─ web (Next.js standalone output)
 #                     └─ <app>-deps (npm ci --omit=dev --workspace=<app's package>)
 #   base ─ node-service + <app>-deps + the app's dist/ or sources ─ collector, consumer,
-#                                                                   generator, migrate
+#                                                                   query, generator, migrate
 #
 # Needs BuildKit (the default builder since Docker 23) and a committed package-lock.json.
 # Runtime images run as the unprivileged `node` user (uid 1000) over root-owned, read-only code.
@@ -64,6 +65,10 @@ FROM toolchain AS consumer-deps
 RUN --mount=type=cache,id=npm,target=/home/node/.npm,uid=1000,gid=1000 \
     npm ci --omit=dev --workspace=@weather/consumer
 
+FROM toolchain AS query-deps
+RUN --mount=type=cache,id=npm,target=/home/node/.npm,uid=1000,gid=1000 \
+    npm ci --omit=dev --workspace=@weather/query
+
 FROM toolchain AS generator-deps
 RUN --mount=type=cache,id=npm,target=/home/node/.npm,uid=1000,gid=1000 \
     npm ci --omit=dev --workspace=@weather/generator
@@ -105,6 +110,14 @@ COPY packages/db/ ./packages/db/
 WORKDIR /app/apps/consumer
 ENV CONSUMER_PORT=8002
 EXPOSE 8002
+CMD ["node", "--enable-source-maps", "dist/index.js"]
+
+FROM node-service AS query
+COPY --from=query-deps /app/ ./
+COPY --from=build /app/apps/query/dist/ ./apps/query/dist/
+WORKDIR /app/apps/query
+ENV QUERY_PORT=8003
+EXPOSE 8003
 CMD ["node", "--enable-source-maps", "dist/index.js"]
 
 FROM node-service AS generator

@@ -1,0 +1,96 @@
+import { type ApiContext, handleRest, openApiDocument, type QueryCache } from '@weather/api';
+import type { Logger } from '@weather/core/logger';
+import type { Database } from '@weather/db';
+import { createServer, type OpenApiDocument, type ReadinessCheck } from '@weather/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface AppDeps {
+  logger: Logger;
+  db: Database;
+  cache: QueryCache;
+  checks?: ReadinessCheck[];
+}
+
+export const serviceInfo = {
+  name: 'query',
+  title: 'Weather query service',
+  description:
+    "The seed's query API: readings, aggregates and time series of your stations, and the station list. The same operations as the web app's /api/... routes and its typed tRPC API.",
+  version: '0.1.0',
+};
+
+/**
+ * The API's REST operations beside the service's own (health, readiness, metrics), in one
+ * document. Server URL `/`: the operations are at the root of wherever the document was read.
+ */
+function withQueryApi(own: OpenApiDocument): OpenApiDocument {
+  const api = openApiDocument('/') as OpenApiDocument;
+  // This server refuses a malformed query string on every route (400 malformed_url), so an
+  // operation without parameters can answer 400 here too.
+  for (const item of Object.values(api.paths ?? {}) as Record<string, Operation>[]) {
+    for (const operation of Object.values(item)) {
+      operation.responses[400] ??= { $ref: '#/components/responses/BadRequest' };
+    }
+  }
+  const components = (own.components ?? {}) as Record<string, Record<string, unknown>>;
+  const theirs = (api.components ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    ...own,
+    servers: [{ url: '/' }],
+    tags: [...((api.tags as unknown[]) ?? []), ...((own.tags as unknown[]) ?? [])],
+    paths: { ...api.paths, ...own.paths },
+    components: {
+      ...components,
+      schemas: { ...components.schemas, ...theirs.schemas },
+      responses: { ...components.responses, ...theirs.responses },
+    },
+  };
+}
+
+type Operation = { responses: Record<string, unknown> };
+
+/** The API's REST handler prefix: the same operations the web app serves under /api. */
+const API_PREFIX = '/api';
+
+/**
+ * Builds the query service's HTTP app without side effects; `index.ts` connects and listens.
+ * Every operation goes through `@weather/api`'s REST handler, the web app's: the same
+ * procedures, validation, errors and cache (entries are shared with the web app).
+ */
+export async function createApp(deps: AppDeps) {
+  const app = await createServer({
+    info: serviceInfo,
+    logger: deps.logger,
+    checks: deps.checks ?? [],
+    extendDocument: withQueryApi,
+  });
+  const context = (resHeaders: ApiContext['resHeaders']): ApiContext => ({
+    db: deps.db,
+    cache: deps.cache,
+    logger: deps.logger,
+    resHeaders,
+  });
+
+  async function answer(request: FastifyRequest, reply: FastifyReply) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) headers.set(name, value.join(', '));
+    }
+    const url = new URL(`${API_PREFIX}${request.url}`, `http://${request.host || 'localhost'}`);
+    const response = await handleRest(
+      new Request(url, { method: request.method, headers }),
+      context,
+      API_PREFIX,
+      deps.cache,
+    );
+    reply.code(response.status);
+    for (const [name, value] of response.headers) reply.header(name, value);
+    return reply.send(Buffer.from(await response.arrayBuffer()));
+  }
+
+  const hidden = { schema: { hide: true } };
+  app.get('/stations', hidden, answer);
+  app.get('/weather/*', hidden, answer);
+  return app;
+}

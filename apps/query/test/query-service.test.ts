@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { QueryCache } from '@weather/api';
+import { readingSchema } from '@weather/core/reading';
+import { createDb, insertReadings, pingDatabase, type StoredReading } from '@weather/db';
+import { createTestDatabase } from '@weather/db/testing';
+import { openApiContract } from '@weather/server/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+
+// The query service over a real PostgreSQL database and a real Redis: the seed's paths, our
+// documented answers, every documented status exercised and checked against its /openapi.json.
+const baseUrl =
+  process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const parse = readingSchema(() => Date.parse('2030-01-01T00:00:00Z'));
+// A station of our own, so cache versions of other test runs never collide.
+const station = `Q-${randomBytes(3).toString('hex')}`;
+const silent = { level: 'silent' } as const;
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let redis: Redis;
+let up: Awaited<ReturnType<typeof createApp>>;
+let down: Awaited<ReturnType<typeof createApp>>;
+let unreachable: ReturnType<typeof createDb>;
+
+function reading(minute: number, temperature: number): StoredReading {
+  return {
+    ...parse.parse({
+      station_id: station,
+      timestamp: new Date(Date.UTC(2026, 0, 10, 0, minute)).toISOString(),
+      temperature,
+      humidity: 50,
+    }),
+    received_at: '2026-01-10T12:00:00.000Z',
+  };
+}
+
+beforeAll(async () => {
+  const { createLogger } = await import('@weather/core/logger');
+  const logger = createLogger({ service: 'query-test', ...silent });
+  database = await createTestDatabase(baseUrl, 'query');
+  redis = new Redis(redisUrl);
+  const cache = new QueryCache(redis, { namespace: database.name });
+  await insertReadings(
+    database.db,
+    [0, 10, 20, 30, 40, 50].map((m) => reading(m, m / 10)),
+  );
+  const check = (db: typeof database.db) => [{ name: 'database', check: () => pingDatabase(db) }];
+  up = await createApp({ logger, db: database.db, cache, checks: check(database.db) });
+  // The database "down": a pool to a port nothing listens on.
+  unreachable = createDb({ url: 'postgres://weather:weather@127.0.0.1:1/none', max: 1 });
+  // Its own cache namespace: nothing the other app cached may answer for it.
+  const downCache = new QueryCache(redis, { namespace: `${database.name}_down` });
+  down = await createApp({
+    logger,
+    db: unreachable.db,
+    cache: downCache,
+    checks: check(unreachable.db),
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([up?.close(), down?.close()]);
+  await unreachable?.close();
+  await database?.drop();
+  redis?.disconnect();
+});
+
+const range = 'start_time=2026-01-10T00:00:00Z&end_time=2026-01-11T00:00:00Z';
+
+describe("the seed's query API on the query service", () => {
+  it('answers readings in pages, aggregates, time series and the station list', async () => {
+    const page = (await up.inject(`/weather/${station}?${range}&limit=4`)).json();
+    expect(page.readings.map((r: { temperature: number }) => r.temperature)).toEqual([0, 1, 2, 3]);
+    expect(page.next_cursor).toEqual(expect.any(String));
+    const rest = (await up.inject(`/weather/${station}?cursor=${page.next_cursor}`)).json();
+    expect(rest.readings).toHaveLength(2);
+
+    const aggregate = (await up.inject(`/weather/aggregate/${station}?${range}`)).json();
+    expect(aggregate.count).toBe(6);
+    const series = (await up.inject(`/weather/timeseries/${station}?${range}&interval=1h`)).json();
+    expect(series.buckets).toHaveLength(1);
+    const stations = (await up.inject('/stations')).json();
+    expect(stations.map((s: { station_id: string }) => s.station_id)).toContain(station);
+  });
+
+  it('caches a chart answer whole: the same request again is a hit', async () => {
+    const url = `/weather/aggregate/${station}?${range}&x=1`;
+    const first = await up.inject(url);
+    const second = await up.inject(url);
+    expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['miss', 'hit']);
+    expect(second.body).toBe(first.body);
+  });
+
+  it('refuses bad input with the API error contract, naming the field', async () => {
+    const res = await up.inject(`/weather/timeseries/${station}?interval=7m`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'validation_failed' });
+    expect(JSON.stringify(res.json().issues)).toContain('interval');
+  });
+
+  it('declares exactly the answers of every documented operation, success and error', async () => {
+    const contract = openApiContract((await up.inject('/openapi.json')).json());
+    const long = `/weather/${station}?pad=${'x'.repeat(9000)}`;
+    const cases: [typeof up, string, number][] = [
+      [up, '/health', 200],
+      [up, '/health?q=%ZZ', 400],
+      [up, '/ready', 200],
+      [down, '/ready', 503],
+      [up, '/ready?%', 400],
+      [up, '/metrics', 200],
+      [up, '/metrics?%C0%AF', 400],
+      [up, '/stations', 200],
+      [up, '/stations?q=%ZZ', 400],
+      [down, '/stations', 503],
+      [up, long.replace(`/weather/${station}`, '/stations'), 414],
+      [up, `/weather/${station}?${range}`, 200],
+      [up, `/weather/${station}?limit=0`, 400],
+      [up, '/weather/NOPE', 404],
+      [up, long, 414],
+      [down, `/weather/${station}`, 503],
+      [up, `/weather/aggregate/${station}?${range}`, 200],
+      [up, `/weather/aggregate/${station}?start_time=yesterday`, 400],
+      [up, '/weather/aggregate/NOPE', 404],
+      [up, long.replace('/weather/', '/weather/aggregate/'), 414],
+      [down, `/weather/aggregate/${station}?${range}`, 503],
+      [up, `/weather/timeseries/${station}?${range}`, 200],
+      [up, `/weather/timeseries/${station}?interval=7m`, 400],
+      [up, '/weather/timeseries/NOPE', 404],
+      [up, long.replace('/weather/', '/weather/timeseries/'), 414],
+      [down, `/weather/timeseries/${station}?${range}`, 503],
+    ];
+    for (const [target, url, status] of cases) {
+      const res = await target.inject(url);
+      expect(`GET ${url.slice(0, 50)} → ${res.statusCode}`).toBe(
+        `GET ${url.slice(0, 50)} → ${status}`,
+      );
+      expect(contract.check('GET', url, res)).toEqual([]);
+    }
+    expect(contract.unexercised()).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+import { nodeService } from '@weather/tsup-config';
+
+export default nodeService();
