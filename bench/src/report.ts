@@ -49,6 +49,8 @@ export function summarise(r: Reps) {
     missP95: med(r.queryReps, (x) => x.missP95),
     hitP50: med(r.queryReps, (x) => x.hitP50),
     hitP95: med(r.queryReps, (x) => x.hitP95),
+    webMissP95: med(r.queryReps, (x) => x.webMissP95),
+    webHitP95: med(r.queryReps, (x) => x.webHitP95),
     sqlP50: med(r.queryReps, (x) => x.sqlP50),
     sqlP95: med(r.queryReps, (x) => x.sqlP95),
     floorP50: med(r.queryReps, (x) => x.floorP50),
@@ -59,8 +61,9 @@ export function summarise(r: Reps) {
     { what: 'pipeline ≥ 50,000 readings/s', met: pipeline.readingsPerSecond >= 50_000 },
     { what: 'pipeline ≥ 0.4 × COPY', met: pipeline.ratioToCopy >= 0.4 },
     { what: 'ingest-to-queryable p99 ≤ 1 s at half load', met: latency.p99 <= 1000 },
-    { what: 'query p95 ≤ 25 ms on a miss', met: query.missP95 <= 25 },
-    { what: 'query p95 ≤ 3 ms on a hit', met: query.hitP95 <= 3 },
+    { what: 'query miss p95 ≤ 2 × the SQL', met: query.missP95 <= 2 * query.sqlP95 },
+    { what: 'query hit p95 ≤ 3 ms', met: query.hitP95 <= 3 },
+    { what: 'query hit p95 ≤ 1.5 × bare Fastify', met: query.hitP95 <= 1.5 * query.floorP95 },
   ];
   return { pipeline, single, kafka, latency, query, targets };
 }
@@ -114,18 +117,18 @@ export function renderMarkdown(results: Results): string {
       'p99 ≤ 1 s',
     ],
     [
-      `Query, cache miss: 24 h of one station in 5-minute buckets via REST, ${n(s.query.rows)} rows in the table`,
-      `p50 ${ms(s.query.missP50)}, p95 ${ms(s.query.missP95)}`,
+      `Query, cache miss: 24 h of one station in 5-minute buckets, GET :8003/weather/timeseries (the query service), ${n(s.query.rows)} rows in the table`,
+      `p50 ${ms(s.query.missP50)}, p95 ${ms(s.query.missP95)} (web app's /api: p95 ${ms(s.query.webMissP95)})`,
       `the same SQL via pgbench: p50 ${ms(s.query.sqlP50)}, p95 ${ms(s.query.sqlP95)}`,
       x(s.query.missP95 / s.query.sqlP95),
-      'p95 ≤ 25 ms',
+      'p95 ≤ 2 × the SQL',
     ],
     [
-      'Query, cache hit: the same request again',
-      `p50 ${ms(s.query.hitP50)}, p95 ${ms(s.query.hitP95)}`,
-      `the SQL: p95 ${ms(s.query.sqlP95)}; a static file from the same Next.js server: p50 ${ms(s.query.floorP50)}, p95 ${ms(s.query.floorP95)}`,
-      x(s.query.hitP95 / s.query.sqlP95),
-      'p95 ≤ 3 ms',
+      'Query, cache hit: the same request again (query service)',
+      `p50 ${ms(s.query.hitP50)}, p95 ${ms(s.query.hitP95)} (web app's /api: p95 ${ms(s.query.webHitP95)})`,
+      `a bare Fastify route returning the same bytes from memory: p50 ${ms(s.query.floorP50)}, p95 ${ms(s.query.floorP95)}`,
+      x(s.query.hitP95 / s.query.floorP95),
+      'p95 ≤ 3 ms and ≤ 1.5 × bare Fastify',
     ],
   ];
   const cpu = Object.entries(s.pipeline.cpuPercent);

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rowsOf, timeseriesQuery } from '@weather/db';
 import {
   createPipeline,
+  freePort,
   type Pipeline,
   postBatch,
   stats,
@@ -362,29 +364,52 @@ async function probe(
 
 export interface QueryRep {
   rows: number;
+  /** Through the query service (port 8003), the seed's path. */
   missP50: number;
   missP95: number;
   hitP50: number;
   hitP95: number;
+  /** The same requests through the web app's REST (`/api/...`, served in process there). */
+  webMissP95: number;
+  webHitP95: number;
   sqlP50: number;
   sqlP95: number;
-  /** A static file through the same Next.js server: the framework's own floor per request. */
+  /** A bare Fastify route returning the hit's bytes from memory: the framework's floor. */
   floorP50: number;
   floorP95: number;
   wrongCacheStatus: number;
 }
 
+/** A bare Fastify server (its own process, like the query service) answering `body` at `/`. */
+async function bareFastify(body: string) {
+  const file = path.join(tmpDir, 'floor-body.json');
+  writeFileSync(file, body);
+  const port = await freePort();
+  const script = `import Fastify from 'fastify'; import { readFileSync } from 'node:fs';
+const body = readFileSync(${JSON.stringify(file)});
+const app = Fastify();
+app.get('/', (_request, reply) => reply.type('application/json').send(body));
+await app.listen({ host: '127.0.0.1', port: ${port} });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  await until('the bare Fastify floor server', async () => (await fetch(url)).ok, 30_000);
+  return { url, stop: () => child.kill('SIGKILL') };
+}
+
 /**
- * A 24-hour chart in 5-minute buckets of one station, through the REST API, with
- * stations × days × 1,440 rows in the table (written in time order, as ingestion does): on a
- * cache miss (each request a different window) and a hit (the same window again), against the
- * same SQL run by pgbench.
+ * Latency of one station's day in 5-minute buckets: misses (a new window each time) and hits
+ * (one settled window again and again), through the query service and through the web app's
+ * REST, next to the same SQL via pgbench and a bare Fastify route returning the same bytes.
  */
 export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
   const { stations, days, requests } = config.query;
   const pipeline = await apps('bench-query');
   try {
     const rows = await loadHistory(pipeline, stations, days);
+    const query = await pipeline.service('query', quiet);
     const web = await pipeline.service('web', quiet);
     const stationId = `QUERY-${String(Math.floor(stations / 2)).padStart(4, '0')}`;
     const end = Math.floor(Date.now() / 300_000) * 300_000;
@@ -392,64 +417,87 @@ export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
       const to = end - k * 300_000;
       return { start: new Date(to - 86_400_000), end: new Date(to) };
     };
-    const url = (w: { start: Date; end: Date }) =>
-      `${web.url}/api/weather/timeseries/${stationId}?start_time=${w.start.toISOString()}&end_time=${w.end.toISOString()}&interval=5m`;
+    const pathOf = (w: { start: Date; end: Date }) =>
+      `/weather/timeseries/${stationId}?start_time=${w.start.toISOString()}&end_time=${w.end.toISOString()}&interval=5m`;
+    const servers = { query: query.url, web: `${web.url}/api` };
     const timed = async (target: string) => {
       const t0 = performance.now();
       const res = await fetch(target);
-      const body = (await res.json()) as { buckets?: unknown[] };
+      const text = await res.text();
       const ms = performance.now() - t0;
+      const body = JSON.parse(text) as { buckets?: unknown[] };
       if (!res.ok || (body.buckets?.length ?? 0) < 280) {
         throw new Error(`timeseries answered ${res.status} with ${body.buckets?.length} buckets`);
       }
-      return { ms, cache: res.headers.get('x-cache') };
+      return { ms, cache: res.headers.get('x-cache'), text };
     };
-    // Warm the app (JIT, connection pool) on windows no measured request uses.
-    for (let k = 0; k < 20; k++) await timed(url(windowAt(config.repetitions * requests + k)));
+    // Window numbers: each rep's misses, then the warm-up's, then each rep's hit window; the two
+    // servers take turns on disjoint misses (a shared cache would otherwise make them hits).
+    const missWindow = (rep: number, i: number, server: number) =>
+      windowAt((rep * requests + i) * 2 + server);
+    const warmBase = config.repetitions * requests * 2;
+    for (let k = 0; k < 20; k++) {
+      await timed(`${servers.query}${pathOf(windowAt(warmBase + 2 * k))}`);
+      await timed(`${servers.web}${pathOf(windowAt(warmBase + 2 * k + 1))}`);
+    }
 
     const reps: QueryRep[] = [];
     for (let rep = 0; rep < config.repetitions; rep++) {
-      const miss: number[] = [];
-      const hit: number[] = [];
-      let wrong = 0;
-      for (let i = 0; i < requests; i++) {
-        const r = await timed(url(windowAt(rep * requests + i)));
-        miss.push(r.ms);
-        if (r.cache !== 'miss') wrong++;
-      }
-      // A settled window (its answer is kept for an hour), fetched once so it is cached.
-      const same = url(windowAt(config.repetitions * requests + 20 + rep));
-      await timed(same);
-      for (let i = 0; i < requests; i++) {
-        const r = await timed(same);
-        hit.push(r.ms);
-        if (r.cache !== 'hit') wrong++;
-      }
+      const measure = async (base: string, server: number) => {
+        const miss: number[] = [];
+        const hit: number[] = [];
+        let wrong = 0;
+        for (let i = 0; i < requests; i++) {
+          const r = await timed(`${base}${pathOf(missWindow(rep, i, server))}`);
+          miss.push(r.ms);
+          if (r.cache !== 'miss') wrong++;
+        }
+        // A settled window (its answer is kept for an hour), fetched once so it is cached.
+        const same = `${base}${pathOf(windowAt(warmBase + 40 + rep * 2 + server))}`;
+        const { text } = await timed(same);
+        for (let i = 0; i < requests; i++) {
+          const r = await timed(same);
+          hit.push(r.ms);
+          if (r.cache !== 'hit') wrong++;
+        }
+        return { miss, hit, wrong, text };
+      };
+      const viaQuery = await measure(servers.query, 0);
+      const viaWeb = await measure(servers.web, 1);
+      const bare = await bareFastify(viaQuery.text);
       const floor: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const t0 = performance.now();
-        await (await fetch(`${web.url}/icon.svg`)).arrayBuffer();
-        floor.push(performance.now() - t0);
+      try {
+        for (let i = 0; i < 20; i++) await (await fetch(bare.url)).arrayBuffer();
+        for (let i = 0; i < requests; i++) {
+          const t0 = performance.now();
+          await (await fetch(bare.url)).text();
+          floor.push(performance.now() - t0);
+        }
+      } finally {
+        bare.stop();
       }
       const reference = pgbenchLatencies(pipeline.database.url, stationId, windowAt(rep), requests);
       const round = (ms: number) => Math.round(ms * 100) / 100;
       reps.push({
         rows,
-        missP50: round(percentile(miss, 50)),
-        missP95: round(percentile(miss, 95)),
-        hitP50: round(percentile(hit, 50)),
-        hitP95: round(percentile(hit, 95)),
+        missP50: round(percentile(viaQuery.miss, 50)),
+        missP95: round(percentile(viaQuery.miss, 95)),
+        hitP50: round(percentile(viaQuery.hit, 50)),
+        hitP95: round(percentile(viaQuery.hit, 95)),
+        webMissP95: round(percentile(viaWeb.miss, 95)),
+        webHitP95: round(percentile(viaWeb.hit, 95)),
         sqlP50: round(percentile(reference, 50)),
         sqlP95: round(percentile(reference, 95)),
         floorP50: round(percentile(floor, 50)),
         floorP95: round(percentile(floor, 95)),
-        wrongCacheStatus: wrong,
+        wrongCacheStatus: viaQuery.wrong + viaWeb.wrong,
       });
+      const last = reps.at(-1);
       log(
-        `  query rep ${rep + 1}: miss p95 ${reps.at(-1)?.missP95} ms, hit p95 ${reps.at(-1)?.hitP95} ms, SQL p95 ${reps.at(-1)?.sqlP95} ms`,
+        `  query rep ${rep + 1}: query service miss p95 ${last?.missP95} ms, hit p95 ${last?.hitP95} ms; web miss p95 ${last?.webMissP95} ms, hit p95 ${last?.webHitP95} ms; SQL p95 ${last?.sqlP95} ms; bare Fastify p95 ${last?.floorP95} ms`,
       );
     }
-    await web.stop();
+    await Promise.all([web.stop(), query.stop()]);
     return reps;
   } finally {
     await pipeline.close();

@@ -106,7 +106,11 @@ export async function handleRest(
       ttlSeconds: (answer) => answer.ttlSeconds,
     },
     async () => {
-      const res = await openApi(req, (headers) => ({ ...createContext(headers), now }), endpoint);
+      const res = await openApi(
+        req,
+        (headers) => ({ ...createContext(headers), now, cachedWhole: true }),
+        endpoint,
+      );
       return {
         status: res.status,
         body: await res.text(),

@@ -14,6 +14,11 @@ export interface ApiContext {
   resHeaders?: { set(name: string, value: string): void };
   /** The call's "now" (epoch ms), where ranges without an end stop; by default when it starts. */
   now?: number;
+  /**
+   * Set by REST for a call whose finished response it caches whole itself: a procedure that
+   * declares `wholeResponse` then skips its own entry (one cache lookup and write, not two).
+   */
+  cachedWhole?: boolean;
   logger?: Logger;
   /** Where the other parts listen, for health and controls on the dashboard. */
   collectorUrl?: string;
@@ -138,6 +143,7 @@ export function cached<TInput>(policy: CachePolicy<TInput>) {
   return t.procedure.meta({ cache: policy }).use(async ({ ctx, input, next }) => {
     const now = ctx.now ?? Date.now();
     const { params, ttlSeconds } = cacheEntryOf(policy, input, now);
+    if (ctx.cachedWhole && policy.wholeResponse) return next({ ctx: { now } });
     const stationId = policy.station && String((input as TInput)[policy.station]);
     const { value, status } = await ctx.cache.get(
       { op: policy.op, stationId, params, ttlSeconds },
