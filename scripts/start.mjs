@@ -61,9 +61,12 @@ try {
         cmd: process.execPath,
         args: [...service.nodeArgs, service.built],
         cwd: root,
+        // Builds run as deployed (the images set NODE_ENV too): libraries skip dev-time checks,
+        // e.g. trpc-to-openapi's regeneration of the whole OpenAPI document on every REST call.
         // Next's standalone server reads PORT and HOSTNAME.
         env: {
           ...env,
+          NODE_ENV: 'production',
           [service.portVar]: String(service.port),
           HOSTNAME: env.HOST ?? '127.0.0.1',
         },

@@ -73,7 +73,8 @@ export class ServiceProcess {
   async start() {
     // Where it starts (from source, or its build when `built`) and what to wait for: the manifest.
     const { portVar, ready, source, built } = services[this.name];
-    const entry = this.options.built || !source ? [built] : ['--import', 'tsx', source];
+    const fromBuild = this.options.built || !source;
+    const entry = fromBuild ? [built] : ['--import', 'tsx', source];
     const args = [...(this.options.nodeArgs ?? []), ...entry];
     const child = spawn(process.execPath, args, {
       cwd: root,
@@ -81,6 +82,8 @@ export class ServiceProcess {
         ...process.env,
         LOG_LEVEL: 'info',
         HOSTNAME: '127.0.0.1',
+        // A build runs as deployed (the images set it too): libraries skip their dev-time checks.
+        ...(fromBuild ? { NODE_ENV: 'production' } : {}),
         ...this.env,
         [portVar]: String(this.port),
       },
