@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCache } from '@weather/api';
-import { readingSchema } from '@weather/core/reading';
-import { createDb, insertReadings, pingDatabase, type StoredReading } from '@weather/db';
+import { createDb, insertReadings, pingDatabase } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
 import { openApiContract } from '@weather/server/testing';
+import { storedReading } from '@weather/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
@@ -13,7 +13,6 @@ import { createApp } from '../src/app';
 const baseUrl =
   process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const parse = readingSchema(() => Date.parse('2030-01-01T00:00:00Z'));
 // A station of our own, so cache versions of other test runs never collide.
 const station = `Q-${randomBytes(3).toString('hex')}`;
 const silent = { level: 'silent' } as const;
@@ -24,17 +23,9 @@ let up: Awaited<ReturnType<typeof createApp>>;
 let down: Awaited<ReturnType<typeof createApp>>;
 let unreachable: ReturnType<typeof createDb>;
 
-function reading(minute: number, temperature: number): StoredReading {
-  return {
-    ...parse.parse({
-      station_id: station,
-      timestamp: new Date(Date.UTC(2026, 0, 10, 0, minute)).toISOString(),
-      temperature,
-      humidity: 50,
-    }),
-    received_at: '2026-01-10T12:00:00.000Z',
-  };
-}
+/** One reading of the station, `minute` minutes into 2026-01-10. */
+const reading = (minute: number, temperature: number) =>
+  storedReading(station, new Date(Date.UTC(2026, 0, 10, 0, minute)), { temperature, humidity: 50 });
 
 beforeAll(async () => {
   const { createLogger } = await import('@weather/core/logger');

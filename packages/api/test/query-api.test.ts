@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { redisKeys } from '@weather/contracts/redis-keys';
-import { readingSchema } from '@weather/core/reading';
-import { insertReadings, type StoredReading } from '@weather/db';
+import { insertReadings } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
+import { storedReading } from '@weather/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiContext, type AppRouter, appRouter, handleRest, QueryCache } from '../src';
@@ -16,7 +16,6 @@ import { type ApiContext, type AppRouter, appRouter, handleRest, QueryCache } fr
 const baseUrl =
   process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const parse = readingSchema(() => Date.parse('2030-01-01T00:00:00Z'));
 // A station id of our own, so cache versions of other test runs never collide.
 const station = `API-${randomBytes(3).toString('hex')}`;
 
@@ -25,17 +24,9 @@ let redis: Redis;
 let deadRedis: Redis;
 let context: (headers?: ApiContext['resHeaders']) => ApiContext;
 
-function reading(minute: number, temperature: number): StoredReading {
-  return {
-    ...parse.parse({
-      station_id: station,
-      timestamp: new Date(Date.UTC(2026, 0, 10, 0, minute)).toISOString(),
-      temperature,
-      humidity: 50,
-    }),
-    received_at: '2026-01-10T12:00:00.000Z',
-  };
-}
+/** One reading of the station, `minute` minutes into 2026-01-10. */
+const reading = (minute: number, temperature: number) =>
+  storedReading(station, new Date(Date.UTC(2026, 0, 10, 0, minute)), { temperature, humidity: 50 });
 
 beforeAll(async () => {
   database = await createTestDatabase(baseUrl, 'api');

@@ -4,8 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { ConsumerStatsBody } from '@weather/contracts/consumer';
 import { deadLetterTopic } from '@weather/contracts/kafka-message';
+import { readingSchema } from '@weather/core/reading';
 import { infrastructure, type ServiceName, services } from '@weather/core/services';
-import { rowsOf } from '@weather/db';
+import { rowsOf, type StoredReading } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
 import { sql } from 'drizzle-orm';
 import { Kafka, logLevel } from 'kafkajs';
@@ -207,6 +208,23 @@ export async function createPipeline(
 }
 
 export type Pipeline = Awaited<ReturnType<typeof createPipeline>>;
+
+const storedSchema = readingSchema(() => Date.parse('2100-01-01T00:00:00Z'));
+
+/**
+ * A reading as the consumer stores it (validated, with `received_at`), for tests that write the
+ * table directly instead of through the pipeline.
+ */
+export function storedReading(
+  stationId: string,
+  timestamp: Date,
+  values: Record<string, number>,
+): StoredReading {
+  return {
+    ...storedSchema.parse({ station_id: stationId, timestamp: timestamp.toISOString(), ...values }),
+    received_at: timestamp.toISOString(),
+  };
+}
 
 /** `count` unique readings spread over `stations` stations, one minute apart per station. */
 export function uniqueReadings(count: number, stations: number, start = Date.UTC(2026, 0, 1)) {
