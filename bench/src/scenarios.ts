@@ -412,9 +412,11 @@ export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
     const query = await pipeline.service('query', quiet);
     const web = await pipeline.service('web', quiet);
     const stationId = `QUERY-${String(Math.floor(stations / 2)).padStart(4, '0')}`;
-    const end = Math.floor(Date.now() / 300_000) * 300_000;
+    // Windows a minute apart: distinct requests (and cache keys), all well inside the history
+    // (the two servers take 2 × repetitions × requests of them).
+    const end = Math.floor(Date.now() / 60_000) * 60_000;
     const windowAt = (k: number) => {
-      const to = end - k * 300_000;
+      const to = end - k * 60_000;
       return { start: new Date(to - 86_400_000), end: new Date(to) };
     };
     const pathOf = (w: { start: Date; end: Date }) =>
