@@ -16,13 +16,14 @@ const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 40_000);
 const ANSWER_TIMEOUT_MS = 15_000;
 
 let pipeline: Pipeline;
-const services: Record<'collector' | 'consumer' | 'generator' | 'web', ServiceProcess> =
+const services: Record<'collector' | 'consumer' | 'query' | 'generator' | 'web', ServiceProcess> =
   {} as never;
 
 beforeAll(async () => {
   pipeline = await createPipeline('fuzz', { built: true, partitions: 3 });
   services.collector = await pipeline.collector();
   services.consumer = await pipeline.consumer();
+  services.query = await pipeline.service('query', { LOG_LEVEL: 'warn' });
   services.generator = await pipeline.service('generator', {
     COLLECTOR_URL: services.collector.url,
   });
@@ -155,6 +156,23 @@ const surfaces = [
     api: everyPath,
     extraMethods: unusualMethods,
     routes: ['/stats', '/health', '/ready', '/metrics', '/docs', '/openapi.json'],
+  },
+  {
+    name: 'query',
+    prefix: '',
+    api: everyPath,
+    extraMethods: unusualMethods,
+    routes: [
+      '/weather/ST-001',
+      '/weather/aggregate/ST-001',
+      '/weather/timeseries/ST-001',
+      '/stations',
+      '/health',
+      '/ready',
+      '/metrics',
+      '/docs',
+      '/openapi.json',
+    ],
   },
   {
     name: 'generator',
