@@ -58,17 +58,6 @@ export const nextServerVariables = ['PORT', 'HOSTNAME', 'NODE_ENV'];
 /** The compose `test` service's own: the test runner's database, its admin URL, the browser. */
 export const testRunnerVariables = ['TEST_DATABASE_URL', 'PG_ADMIN_URL', 'CHROMIUM_PATH'];
 
-/** `NAME=value` lines of a dotenv file (comments and blank lines skipped). */
-export function parseDotenv(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => [match[1] ?? '', (match[2] ?? '').trim()]),
-  );
-}
-
 /** Every name something in the system reads: what a compose `environment` may set. */
 export function readNames(envExample: Record<string, string>): Set<string> {
   return new Set([

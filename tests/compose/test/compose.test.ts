@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { infrastructure, serviceNames, services } from '@weather/core/services';
 import {
   brokers,
@@ -36,7 +37,7 @@ import {
   startOrder,
 } from '../src/compose';
 import { parseStages } from '../src/dockerfile';
-import { parseDotenv, readers, readNames } from '../src/env-readers';
+import { readers, readNames } from '../src/env-readers';
 import {
   type Addresses,
   imageLaunch,
@@ -53,7 +54,8 @@ const readRepoFile = (file: string) => readFileSync(path.join(repoRoot, file), '
 const composeText = readRepoFile('docker-compose.yml');
 const compose = readCompose(composeText);
 const stages = parseStages(readRepoFile('Dockerfile'));
-const envExample = parseDotenv(readRepoFile('.env.example'));
+// Node's own .env parser, the one `process.loadEnvFile` (npm start) uses.
+const envExample = parseEnv(readRepoFile('.env.example')) as Record<string, string>;
 const apps = serviceNames.map((name) => services[name]);
 
 /** Every environment problem of a compose text: unread names and unset loopback defaults. */
