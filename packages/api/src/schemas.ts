@@ -136,7 +136,20 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
     latest: readingRow.nullable(),
   });
 
-  return { readingRow, readingsPage, aggregateResult, bucket, timeseriesResult, stationSummary };
+  const stationsPage = z.object({
+    stations: z.array(stationSummary),
+    next_cursor: readingsPage.shape.next_cursor,
+  });
+
+  return {
+    readingRow,
+    readingsPage,
+    aggregateResult,
+    bucket,
+    timeseriesResult,
+    stationSummary,
+    stationsPage,
+  };
 }
 
 export const {
@@ -146,4 +159,5 @@ export const {
   bucket,
   timeseriesResult,
   stationSummary,
+  stationsPage,
 } = apiSchemasFor();

@@ -44,6 +44,13 @@ beforeAll(async () => {
     database.db,
     [0, 10, 20, 30, 40, 50, 60, 70].map((m) => reading(m, m / 10)),
   );
+  // Two more stations, so the stations list has pages to follow.
+  await insertReadings(
+    database.db,
+    ['A', 'B'].map((suffix) =>
+      storedReading(`${station}-${suffix}`, new Date(Date.UTC(2026, 0, 9)), { temperature: 1 }),
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -98,6 +105,29 @@ describe('REST', () => {
     );
   });
 
+  it('pages /stations with limit and cursor, and filters it with q', async () => {
+    const all = (await rest('/stations')).body as unknown as { station_id: string }[];
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await rest(`/stations?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      const body = page.body as { stations: { station_id: string }[]; next_cursor: string | null };
+      expect(body.stations.length).toBeLessThanOrEqual(1);
+      ids.push(...body.stations.map((s) => s.station_id));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(ids).toHaveLength(3);
+    expect(ids).toEqual(all.map((s) => s.station_id));
+
+    const found = await rest(`/stations?q=${station.slice(2).toLowerCase()}-b`);
+    expect(found.body).toEqual([expect.objectContaining({ station_id: `${station}-B` })]);
+    expect((await rest('/stations?q=no-such-station&limit=5')).body).toEqual({
+      stations: [],
+      next_cursor: null,
+    });
+  });
+
   it.each([
     ['an unknown station', '/weather/aggregate/NOPE-404', 404, /Unknown station "NOPE-404"/],
     [
@@ -117,6 +147,11 @@ describe('REST', () => {
     ],
     ['a bad timestamp', `/weather/${station}?start_time=yesterday`, 400, /start_time/],
     ['an invalid station id', `/weather/aggregate/bad;id`, 400, /station_id/],
+    ['a stations limit out of range', '/stations?limit=1001', 400, /limit/],
+    ['a stations limit that is not a number', '/stations?limit=ten', 400, /limit/],
+    ['a malformed stations cursor', '/stations?cursor=%21%21', 400, /cursor/i],
+    ['a stations cursor too long', `/stations?cursor=${'x'.repeat(201)}`, 400, /cursor/],
+    ['a stations search too long', `/stations?q=${'x'.repeat(101)}`, 400, /q: /],
   ])('refuses %s, with its status and the reason', async (_name, path, status, message) => {
     const res = await rest(path);
     expect(res.status).toBe(status);

@@ -1,6 +1,6 @@
 // The stations, and the last day of one station in 1-hour buckets:
 //   WEATHER_URL=http://127.0.0.1:3000 [STATION_ID=ST-001] npx tsx examples/stations-and-a-day.ts
-import { createWeatherClient, describeClientError } from '@weather/client';
+import { createWeatherClient, describeClientError, pageOf } from '@weather/client';
 
 const url = process.env.WEATHER_URL ?? 'http://127.0.0.1:3000';
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -9,9 +9,11 @@ const cell = (value: number | null | undefined, digits = 1) =>
 
 try {
   const api = createWeatherClient({ url });
-  const stations = await api.stations.list.query();
+  // A page of up to 20 stations; without `limit` the answer is every station, as an array.
+  const { stations, next_cursor } = pageOf(await api.stations.list.query({ limit: 20 }));
   print(`${stations.length} station(s): ${stations.map((s) => s.station_id).join(', ')}`);
   const stationId = process.env.STATION_ID ?? stations[0]?.station_id;
+  if (next_cursor) print(`(more: pass cursor=${next_cursor} for the next page)`);
   if (!stationId) throw new Error(`no stations at ${url} yet`);
 
   const day = await api.weather.timeseries.query({

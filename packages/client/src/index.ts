@@ -3,7 +3,7 @@
  *
  * ```ts
  * const api = createWeatherClient({ url: 'http://127.0.0.1:3000' });
- * const stations = await api.stations.list.query();
+ * const { stations, next_cursor } = pageOf(await api.stations.list.query({ limit: 50 }));
  * ```
  *
  * Only the router's *type* comes from `@weather/api`: at run time this package needs nothing but
@@ -28,7 +28,7 @@ export { TRPCClientError };
 
 /** Inputs of every procedure: `WeatherInputs['weather']['timeseries']`. */
 export type WeatherInputs = inferRouterInputs<AppRouter>;
-/** Outputs of every procedure: `WeatherOutputs['stations']['list'][number]`. */
+/** Outputs of every procedure: `WeatherOutputs['weather']['timeseries']`. */
 export type WeatherOutputs = inferRouterOutputs<AppRouter>;
 
 export type WeatherClient = TRPCClient<AppRouter>;
@@ -51,6 +51,17 @@ export interface WeatherClientOptions {
   fetch?: WeatherFetch;
   /** Extra headers on every request, or a function giving them per request (apiKey wins). */
   headers?: WeatherHeaders | (() => WeatherHeaders | Promise<WeatherHeaders>);
+}
+
+type StationsAnswer = WeatherOutputs['stations']['list'];
+type StationsPage = Extract<StationsAnswer, { next_cursor: unknown }>;
+
+/**
+ * `stations.list` answers an array when called without `limit` or `cursor` (the REST API's
+ * shape for every station) and a page otherwise; this gives either as a page.
+ */
+export function pageOf(answer: StationsAnswer): StationsPage {
+  return Array.isArray(answer) ? { stations: answer, next_cursor: null } : answer;
 }
 
 /** The web API's request bounds (calls per batch, URL length), which the client stays within. */

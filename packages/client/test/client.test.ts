@@ -15,6 +15,7 @@ import {
   createWeatherClient,
   describeClientError,
   MAX_BATCH_SIZE,
+  pageOf,
   TRPCClientError,
   WeatherClientError,
 } from '../src/index';
@@ -99,8 +100,13 @@ describe('the example script', () => {
 describe('createWeatherClient', () => {
   it('answers typed data from the real API', async () => {
     const api = createWeatherClient({ url: `${web.url}/` });
-    const stations = await api.stations.list.query();
+    const { stations } = pageOf(await api.stations.list.query());
     expect(stations.map((s) => s.station_id)).toEqual(['ST-000', 'ST-001']);
+    const first = await api.stations.list.query({ limit: 1 });
+    expect(pageOf(first).stations.map((s) => s.station_id)).toEqual(['ST-000']);
+    const cursor = pageOf(first).next_cursor ?? undefined;
+    const second = pageOf(await api.stations.list.query({ limit: 1, cursor }));
+    expect(second).toMatchObject({ stations: [{ station_id: 'ST-001' }], next_cursor: null });
     const day = await api.weather.timeseries.query({ station_id: 'ST-000', interval: '1h' });
     expect(day.interval).toBe('1h');
     expect(day.buckets.reduce((n, b) => n + b.count, 0)).toBe(6);

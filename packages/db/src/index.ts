@@ -12,6 +12,7 @@ export {
   type MeasurementStats,
   type PrecipitationStats,
 } from './queries/aggregate';
+export { InvalidCursorError } from './queries/cursor';
 export { insertReadings, type StoredReading } from './queries/insert-readings';
 export {
   type MeasurementStatsOf,
@@ -22,7 +23,6 @@ export {
 } from './queries/measurement-stats';
 export { approximateReadingCount, pingDatabase } from './queries/pipeline';
 export {
-  InvalidCursorError,
   type ListReadingsParams,
   listReadings,
   type ReadingRow,
@@ -30,6 +30,7 @@ export {
 export { refreshAggregates } from './queries/refresh-aggregates';
 export { listSparklines, type Sparkline } from './queries/sparklines';
 export {
+  type ListStationsParams,
   latestReadings,
   listStations,
   type StationSummary,

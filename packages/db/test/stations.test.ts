@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, insertReadings, latestReadings, listStations, stationExists } from '../src';
+import {
+  type Database,
+  InvalidCursorError,
+  insertReadings,
+  latestReadings,
+  listStations,
+  stationExists,
+} from '../src';
 import { backends, planOf, reading, recordingStatements } from './query-helpers';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 4, 1, 12, minute)).toISOString();
@@ -16,7 +23,7 @@ describe.each(backends)('stations on $name', (backend) => {
   afterAll(() => close());
 
   it('knows no stations in an empty database', async () => {
-    expect(await listStations(db)).toEqual([]);
+    expect(await listStations(db)).toEqual({ stations: [], next_cursor: null });
     expect(await latestReadings(db, ['A'])).toEqual([]);
     expect(await stationExists(db, 'A')).toBe(false);
   });
@@ -30,7 +37,7 @@ describe.each(backends)('stations on $name', (backend) => {
     ]);
     await insertReadings(db, [reading('A', at(7), { temperature: 20 }, receivedAt(2))]);
 
-    expect(await listStations(db)).toEqual([
+    expect((await listStations(db)).stations).toEqual([
       {
         station_id: 'A',
         name: null,
@@ -62,7 +69,7 @@ describe.each(backends)('stations on $name', (backend) => {
 
   it('follows newer readings as they arrive', async () => {
     await insertReadings(db, [reading('B', at(30), { humidity: 55.25 }, receivedAt(3))]);
-    const stations = await listStations(db);
+    const { stations } = await listStations(db);
     expect(stations.map((s) => [s.station_id, s.latest?.timestamp])).toEqual([
       ['A', at(10)],
       ['B', at(30)],
@@ -94,11 +101,41 @@ describe.each(backends)('stations on $name', (backend) => {
         await insertReadings(tx, [reading('C', at(40), { pressure: 1001 }, receivedAt(4))]);
         expect(await stationExists(tx, 'C')).toBe(true);
         expect((await latestReadings(tx, ['C']))[0]?.pressure).toBe(1001);
-        expect((await listStations(tx)).map((s) => s.station_id)).toEqual(['A', 'B', 'C']);
+        expect((await listStations(tx)).stations.map((s) => s.station_id)).toEqual(['A', 'B', 'C']);
         throw rollback;
       }),
     ).rejects.toBe(rollback);
     expect(await stationExists(db, 'C')).toBe(false);
+  });
+
+  it('pages stations by id with a cursor, filtered by id or name', async () => {
+    await insertReadings(db, [
+      reading('A_1', at(41), { temperature: 1 }, receivedAt(5)),
+      reading('AX1', at(41), { temperature: 2 }, receivedAt(5)),
+    ]);
+    await db.execute(sql`update stations set name = 'Hill 50%' where id = 'B'`);
+    const ids = async (params: Parameters<typeof listStations>[1]) => {
+      const page = await listStations(db, params);
+      return [page.stations.map((s) => s.station_id), page.next_cursor] as const;
+    };
+
+    // Two pages of two make up the whole list, in its order (the database's collation decides it).
+    const [all] = await ids({});
+    expect(all).toHaveLength(4);
+    const [first, cursor] = await ids({ limit: 2 });
+    expect(first).toEqual(all.slice(0, 2));
+    expect(cursor).toEqual(expect.any(String));
+    expect(await ids({ limit: 2, cursor })).toEqual([all.slice(2), null]);
+    expect(await ids({ limit: 4 })).toEqual([all, null]);
+    // `_` and `%` are literal characters, not LIKE wildcards; names match too, in any case.
+    expect(await ids({ search: 'a_' })).toEqual([['A_1'], null]);
+    expect(await ids({ search: 'hill 50%' })).toEqual([['B'], null]);
+    expect(await ids({ search: '50%x' })).toEqual([[], null]);
+    expect(await ids({ search: 'x', limit: 1 })).toEqual([['AX1'], null]);
+    await expect(listStations(db, { cursor: 'not a cursor!' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    await expect(listStations(db, { limit: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 
   it('finds newest readings by primary-key lookups, never by scanning the readings', async () => {

@@ -1,10 +1,13 @@
-import { latestReadings, listSparklines, listStations } from '@weather/db';
+import { latestReadings, listSparklines } from '@weather/db';
 import { z } from 'zod';
-import { readingRow, stationParam, stationSummary } from '../schemas';
+import { readingRow, stationParam, stationSummary, stationsPage } from '../schemas';
+import { listStationsPage, type StationsQuery, stationsQuery } from '../services/stations';
 import { cached, publicProcedure, router, syncOutput } from '../trpc';
 
 /** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
 const LIST_ENTRY = { params: null, ttlSeconds: 60 };
+const listEntry = (input: StationsQuery | undefined) =>
+  input && Object.keys(input).length > 0 ? { ...LIST_ENTRY, params: input } : LIST_ENTRY;
 
 export const stationsRouter = router({
   list: publicProcedure
@@ -13,13 +16,15 @@ export const stationsRouter = router({
         method: 'GET',
         path: '/stations',
         tags: ['stations'],
-        summary: 'Every station with its newest reading and when it was last seen',
+        summary: 'Stations with their newest reading and when they were last seen, by id',
+        description:
+          'Without `limit` or `cursor`, every (matching) station as one array. With either, a page `{ stations, next_cursor }`: follow `next_cursor` until it is null.',
       },
     })
-    .input(z.object({}).optional())
-    .output(syncOutput(z.array(stationSummary)))
-    .concat(cached({ op: 'stations', entry: LIST_ENTRY }))
-    .query(({ ctx }) => listStations(ctx.db)),
+    .input(stationsQuery.optional())
+    .output(syncOutput(z.union([z.array(stationSummary), stationsPage])))
+    .concat(cached({ op: 'stations', entry: listEntry }))
+    .query(({ ctx, input = {} }) => listStationsPage(ctx.db, input)),
 
   /** Each station's last hour of temperature, for the stations table (cached like the list). */
   sparklines: publicProcedure

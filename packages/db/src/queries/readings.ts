@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
 import { type WeatherReadingRow, weatherReadings } from '../schema';
+import { decodeCursor, pageOf, requirePositiveLimit } from './cursor';
 import { isoUtc, tstz } from './fragments';
 
 /** One stored reading as the API returns it (SPEC §3 field names, ISO 8601 UTC times). */
@@ -10,10 +11,6 @@ export type ReadingRow = { station_id: string; timestamp: string } & Pick<
   WeatherReadingRow,
   Measurement
 > & { received_at: string };
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-}
 
 export interface ListReadingsParams {
   stationId: string;
@@ -48,10 +45,8 @@ export async function listReadings(
   db: Database,
   p: ListReadingsParams,
 ): Promise<{ readings: ReadingRow[]; next_cursor: string | null }> {
-  if (!Number.isInteger(p.limit) || p.limit < 1) {
-    throw new RangeError(`limit must be a positive integer, got ${p.limit}`);
-  }
-  const after = p.cursor === undefined || p.cursor === null ? null : decodeCursor(p.cursor);
+  requirePositiveLimit(p.limit);
+  const after = p.cursor === undefined || p.cursor === null ? null : afterTimestamp(p.cursor);
   const rows = rowsOf<ReadingRow>(
     await db.execute(sql`
       select ${readingColumns}
@@ -64,24 +59,15 @@ export async function listReadings(
       limit ${p.limit + 1}
     `),
   );
-  const readings = rows.slice(0, p.limit);
-  const last = readings.at(-1);
-  const next_cursor = rows.length > p.limit && last ? encodeCursor(last.timestamp) : null;
-  return { readings, next_cursor };
+  const page = pageOf(rows, p.limit, (row) => row.timestamp);
+  return { readings: page.rows, next_cursor: page.next_cursor };
 }
 
 // The cursor is the last returned timestamp (stored at ms precision, so `ts > cursor` neither
-// skips nor repeats a row), base64url-encoded so clients treat it as opaque.
-const encodeCursor = (timestamp: string) => Buffer.from(timestamp, 'utf8').toString('base64url');
+// skips nor repeats a row).
+const afterTimestamp = (cursor: string) => new Date(decodeCursor(cursor, isIsoTimestamp));
 
-function decodeCursor(cursor: string): Date {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const ms = Date.parse(text);
-  // Node's base64url decoder skips invalid characters, so the cursor must also re-encode to itself.
-  if (Number.isNaN(ms) || new Date(ms).toISOString() !== text || encodeCursor(text) !== cursor) {
-    throw new InvalidCursorError(
-      'invalid cursor: it must be the next_cursor of a previous page, passed unchanged',
-    );
-  }
-  return new Date(ms);
+function isIsoTimestamp(key: string) {
+  const ms = Date.parse(key);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === key;
 }

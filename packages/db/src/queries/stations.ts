@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
 import { stations } from '../schema';
+import { decodeCursor, pageOf, requirePositiveLimit } from './cursor';
 import { isoUtc } from './fragments';
 import { type ReadingRow, r, readingColumns, readingsFrom } from './readings';
 
@@ -33,19 +34,54 @@ const newestReading = sql`lateral (
     limit 1
   ) latest`;
 
-/** Every station with its newest reading (null once retention has dropped it), by station id. */
-export async function listStations(db: Database): Promise<StationSummary[]> {
-  return rowsOf<StationSummary>(
+export interface ListStationsParams {
+  /** Case-insensitive substring of the station id or name. */
+  search?: string;
+  /** Stations per page; without it, every (matching) station at once. */
+  limit?: number;
+  /** `next_cursor` of the previous page. */
+  cursor?: string | null;
+}
+
+const summaryColumns = sql`${s.id} as station_id, ${s.name}, ${s.latitude}, ${s.longitude},
+  ${s.elevation}, ${isoUtc(sql`${s.firstSeen}`)} as first_seen,
+  ${isoUtc(sql`${s.lastSeen}`)} as last_seen,
+  -- As JSON, so the reading arrives nested with its numbers intact.
+  case when latest.station_id is null then null else to_json(latest) end as latest`;
+
+/** `%`, `_` and `\\` match themselves in the search, not as LIKE wildcards. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * Stations by id with their newest reading (null once retention has dropped it): every station,
+ * or a keyset page of them after the cursor (the last id of the previous page), optionally
+ * filtered. A page is an index range scan on the primary key, so deep pages cost the same.
+ */
+export async function listStations(
+  db: Database,
+  p: ListStationsParams = {},
+): Promise<{ stations: StationSummary[]; next_cursor: string | null }> {
+  if (p.limit !== undefined) requirePositiveLimit(p.limit);
+  const after = p.cursor ? decodeCursor(p.cursor, () => true) : null;
+  const conditions = [
+    after === null ? undefined : sql`${s.id} > ${after}`,
+    p.search
+      ? sql`(${s.id} ilike ${likePattern(p.search)} or ${s.name} ilike ${likePattern(p.search)})`
+      : undefined,
+  ].filter((condition) => condition !== undefined);
+  const rows = rowsOf<StationSummary>(
     await db.execute(sql`
-      select ${s.id} as station_id, ${s.name}, ${s.latitude}, ${s.longitude}, ${s.elevation},
-        ${isoUtc(sql`${s.firstSeen}`)} as first_seen, ${isoUtc(sql`${s.lastSeen}`)} as last_seen,
-        -- As JSON, so the reading arrives nested with its numbers intact.
-        case when latest.station_id is null then null else to_json(latest) end as latest
+      select ${summaryColumns}
       from ${stationsFrom}
       left join ${newestReading} on true
+      ${conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
       order by ${s.id}
+      ${p.limit === undefined ? sql`` : sql`limit ${p.limit + 1}`}
     `),
   );
+  if (p.limit === undefined) return { stations: rows, next_cursor: null };
+  const page = pageOf(rows, p.limit, (row) => row.station_id);
+  return { stations: page.rows, next_cursor: page.next_cursor };
 }
 
 /** The newest reading of each given station, ordered by station id; unknown ids are absent. */

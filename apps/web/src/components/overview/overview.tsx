@@ -16,8 +16,12 @@ export function Overview({ generator }: { generator?: ReactNode }) {
   const status = useQuery(
     trpc.pipeline.status.queryOptions(undefined, { refetchInterval: LIVE_MS }),
   );
+  // Without paging input the answer is every station as an array (the REST API's shape).
   const stations = useQuery(
-    trpc.stations.list.queryOptions(undefined, { refetchInterval: LIVE_MS }),
+    trpc.stations.list.queryOptions(undefined, {
+      refetchInterval: LIVE_MS,
+      select: (answer) => (Array.isArray(answer) ? answer : answer.stations),
+    }),
   );
   const sparklines = useQuery(
     trpc.stations.sparklines.queryOptions(undefined, { refetchInterval: 10_000 }),
