@@ -5,6 +5,33 @@ import type { Redis } from 'ioredis';
 
 export type CacheStatus = 'hit' | 'miss';
 
+/** How values are kept in Redis: JSON by default; a finished response keeps its own bytes. */
+export interface CacheCodec<T> {
+  encode(value: T): string;
+  decode(stored: string): T;
+}
+
+const json: CacheCodec<unknown> = { encode: JSON.stringify, decode: JSON.parse };
+
+/*
+ * One round trip for a lookup: the script reads the epoch and the guarding version, builds the
+ * versioned key and reads it. (It builds a key it was not passed, which Redis Cluster forbids;
+ * the cache runs against one Redis.)
+ */
+const LOOKUP_SCRIPT = `
+local epoch = redis.call('GET', KEYS[1]) or '0'
+local version = redis.call('GET', KEYS[2]) or '0'
+local key = ARGV[1] .. epoch .. ARGV[2] .. version .. ARGV[3]
+return { key, redis.call('GET', key) }`;
+
+type LookupRedis = Redis & {
+  weatherCacheLookup(
+    epochKey: string,
+    versionKey: string,
+    ...parts: string[]
+  ): Promise<[string, string | null]>;
+};
+
 export interface CacheScope {
   /** Operation name, part of the key. */
   op: string;
@@ -29,21 +56,25 @@ export class QueryCache {
       namespace?: string;
       logger?: Logger;
     } = {},
-  ) {}
+  ) {
+    if (redis && !('weatherCacheLookup' in redis)) {
+      redis.defineCommand('weatherCacheLookup', { numberOfKeys: 2, lua: LOOKUP_SCRIPT });
+    }
+  }
 
   /**
    * The cached value for `scope`, or `compute()`'s, stored for `ttlSeconds` (a number, or decided
-   * from the value; 0 or less stores nothing).
+   * from the value; 0 or less stores nothing), encoded by `codec` (JSON by default).
    */
   async get<T>(
     scope: CacheScope & { ttlSeconds: number | ((value: T) => number) },
     compute: () => Promise<T>,
+    codec = json as CacheCodec<T>,
   ): Promise<{ value: T; status: CacheStatus }> {
-    const key = await this.keyFor(scope);
-    if (key) {
-      const cached = await this.safe(() => (this.redis as Redis).get(key));
-      if (cached) return { value: JSON.parse(cached) as T, status: 'hit' };
-    }
+    const found = await this.lookup(scope);
+    const key = found?.[0] ?? null;
+    const cached = found?.[1];
+    if (cached) return { value: codec.decode(cached), status: 'hit' };
     const shared = key ? this.inflight.get(key) : undefined;
     if (shared) return { value: (await shared) as T, status: 'miss' };
     const work = compute();
@@ -54,7 +85,7 @@ export class QueryCache {
       const ttl =
         typeof scope.ttlSeconds === 'function' ? scope.ttlSeconds(value) : scope.ttlSeconds;
       if (ttl > 0) {
-        await this.safe(() => (this.redis as Redis).set(key, JSON.stringify(value), 'EX', ttl));
+        await this.safe(() => (this.redis as Redis).set(key, codec.encode(value), 'EX', ttl));
       }
       return { value, status: 'miss' };
     } finally {
@@ -68,16 +99,26 @@ export class QueryCache {
     await this.redis.ping();
   }
 
-  /** The versioned key, or null when Redis cannot be asked (then nothing is cached). */
-  private async keyFor(scope: CacheScope): Promise<string | null> {
-    if (!this.redis) return null;
+  /**
+   * The versioned key and what it holds, or null when Redis cannot be asked (then nothing is
+   * cached). Keys: namespace, epoch, operation, station, its version, digest of the params.
+   */
+  private lookup(scope: CacheScope) {
+    const redis = this.redis as LookupRedis | null;
+    if (!redis) return null;
     const versionKey = scope.stationId
       ? redisKeys.stationVersion(scope.stationId)
       : redisKeys.stationsVersion;
-    const versions = await this.safe(() => (this.redis as Redis).mget(redisKeys.epoch, versionKey));
-    if (!versions) return null;
     const digest = createHash('sha1').update(JSON.stringify(scope.params)).digest('base64url');
-    return `weather:v1:cache:${this.options.namespace ?? 'default'}:${versions[0] ?? 0}:${scope.op}:${scope.stationId ?? '*'}:${versions[1] ?? 0}:${digest}`;
+    return this.safe(() =>
+      redis.weatherCacheLookup(
+        redisKeys.epoch,
+        versionKey,
+        `weather:v1:cache:${this.options.namespace ?? 'default'}:`,
+        `:${scope.op}:${scope.stationId ?? '*'}:`,
+        `:${digest}`,
+      ),
+    );
   }
 
   private async safe<T>(call: () => Promise<T>): Promise<T | null> {

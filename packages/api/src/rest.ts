@@ -7,7 +7,7 @@ import {
   normalizePath,
 } from 'trpc-to-openapi';
 import type { z } from 'zod';
-import type { QueryCache } from './cache';
+import type { CacheCodec, QueryCache } from './cache';
 import { describeError, type ErrorBody } from './errors';
 import { malformedEncoding, urlTooLong } from './limits';
 import { appRouter } from './root';
@@ -100,7 +100,9 @@ export async function handleRest(
   const now = Date.now();
   const { value, status } = await cache.get(
     {
-      op: 'rest',
+      // Not JSON like other entries; its own operation name, so entries of older versions that
+      // were JSON are never read as this.
+      op: 'response',
       stationId: station && decodeURIComponent(station),
       params: `${url.pathname}?${url.searchParams}`,
       ttlSeconds: (answer) => answer.ttlSeconds,
@@ -118,12 +120,28 @@ export async function handleRest(
         ttlSeconds: res.ok ? ttlSecondsOf(route, url.searchParams, now) : 0,
       };
     },
+    wholeResponse,
   );
   return new Response(value.body, {
     status: value.status,
     headers: { 'content-type': 'application/json', 'x-cache': status },
   });
 }
+
+type WholeResponse = { status: number; body: string; ttlSeconds: number };
+
+/** A finished response as kept: its status, a newline, its body as sent (never re-encoded). */
+const wholeResponse: CacheCodec<WholeResponse> = {
+  encode: ({ status, body }) => `${status}\n${body}`,
+  decode: (stored) => {
+    const newline = stored.indexOf('\n');
+    return {
+      status: Number(stored.slice(0, newline)),
+      body: stored.slice(newline + 1),
+      ttlSeconds: 0,
+    };
+  },
+};
 
 /**
  * trpc-to-openapi's fetch adapter is typed with `resHeaders` but runs its Node handler, which

@@ -112,7 +112,10 @@ describe('REST', () => {
     do {
       const page = await rest(`/stations?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
-      const body = page.body as { stations: { station_id: string }[]; next_cursor: string | null };
+      const body = page.body as unknown as {
+        stations: { station_id: string }[];
+        next_cursor: string | null;
+      };
       expect(body.stations.length).toBeLessThanOrEqual(1);
       ids.push(...body.stations.map((s) => s.station_id));
       cursor = body.next_cursor;
