@@ -24,6 +24,7 @@ export interface ApiContext {
   collectorUrl?: string;
   consumerUrl?: string;
   generatorUrl?: string;
+  queryUrl?: string;
 }
 
 /** Procedure meta: the REST view (`openapi`) and the caching a procedure declares with `cached`. */

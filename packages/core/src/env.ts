@@ -84,6 +84,7 @@ export const defaults = {
   COLLECTOR_URL: localUrl('collector'),
   CONSUMER_URL: localUrl('consumer'),
   GENERATOR_URL: localUrl('generator'),
+  QUERY_URL: localUrl('query'),
 };
 
 /** Variables several apps read; an app's schema picks the ones it needs. */
@@ -102,6 +103,7 @@ export const sharedVars = {
   COLLECTOR_URL: envVars.url(defaults.COLLECTOR_URL, ['http', 'https']),
   CONSUMER_URL: envVars.url(defaults.CONSUMER_URL, ['http', 'https']),
   GENERATOR_URL: envVars.url(defaults.GENERATOR_URL, ['http', 'https']),
+  QUERY_URL: envVars.url(defaults.QUERY_URL, ['http', 'https']),
   /** Server-side limit of every API query, in ms (the web app, the query service). */
   QUERY_TIMEOUT_MS: envVars.positiveInt(5000),
 };

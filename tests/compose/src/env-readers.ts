@@ -30,6 +30,7 @@ const webVariables: Record<keyof WebEnv, true> = {
   COLLECTOR_URL: true,
   CONSUMER_URL: true,
   GENERATOR_URL: true,
+  QUERY_URL: true,
   QUERY_TIMEOUT_MS: true,
   LOG_LEVEL: true,
 };

@@ -36,5 +36,6 @@ export function createContext(resHeaders?: ApiContext['resHeaders']): ApiContext
     collectorUrl: env.COLLECTOR_URL,
     consumerUrl: env.CONSUMER_URL,
     generatorUrl: env.GENERATOR_URL,
+    queryUrl: env.QUERY_URL,
   };
 }

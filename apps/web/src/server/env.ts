@@ -8,6 +8,7 @@ const schema = z.object({
   COLLECTOR_URL: sharedVars.COLLECTOR_URL,
   CONSUMER_URL: sharedVars.CONSUMER_URL,
   GENERATOR_URL: sharedVars.GENERATOR_URL,
+  QUERY_URL: sharedVars.QUERY_URL,
   QUERY_TIMEOUT_MS: sharedVars.QUERY_TIMEOUT_MS,
   LOG_LEVEL: sharedVars.LOG_LEVEL,
 });

@@ -8,7 +8,7 @@ import { publicProcedure, router } from '../trpc';
 const TIMEOUT_MS = 2000;
 
 const serviceHealth = z.object({
-  name: z.enum(['collector', 'consumer', 'generator', 'kafka', 'database', 'redis']),
+  name: z.enum(['collector', 'consumer', 'query', 'generator', 'kafka', 'database', 'redis']),
   status: z.enum(['up', 'degraded', 'down']),
   detail: z.string(),
 });
@@ -45,7 +45,7 @@ async function getJson(
 }
 
 /** A service's /ready: up when ready, degraded when it answers but a dependency is down. */
-async function readiness(name: 'collector' | 'consumer', url: string | undefined) {
+async function readiness(name: 'collector' | 'consumer' | 'query', url: string | undefined) {
   if (!url)
     return {
       health: { name, status: 'down', detail: 'address not configured' } as ServiceHealth,
@@ -107,32 +107,34 @@ export const pipelineRouter = router({
       }),
     )
     .query(async ({ ctx }) => {
-      const [collector, consumer, generator, database, redis, stats, stored] = await Promise.all([
-        readiness('collector', ctx.collectorUrl),
-        readiness('consumer', ctx.consumerUrl),
-        ctx.generatorUrl
-          ? getJson(`${ctx.generatorUrl}/health`).then(
-              (r): ServiceHealth =>
-                'error' in r
-                  ? { name: 'generator', status: 'down', detail: r.error }
-                  : {
-                      name: 'generator',
-                      status: r.status === 200 ? 'up' : 'degraded',
-                      detail: r.status === 200 ? 'answering' : `HTTP ${r.status}`,
-                    },
-            )
-          : Promise.resolve<ServiceHealth>({
-              name: 'generator',
-              status: 'down',
-              detail: 'address not configured',
-            }),
-        probe('database', () => pingDatabase(ctx.db)),
-        probe('redis', () => ctx.cache.ping()),
-        ctx.consumerUrl
-          ? getJson(`${ctx.consumerUrl}/stats`)
-          : Promise.resolve({ error: 'not configured' }),
-        approximateReadingCount(ctx.db).catch(() => null),
-      ]);
+      const [collector, consumer, query, generator, database, redis, stats, stored] =
+        await Promise.all([
+          readiness('collector', ctx.collectorUrl),
+          readiness('consumer', ctx.consumerUrl),
+          readiness('query', ctx.queryUrl),
+          ctx.generatorUrl
+            ? getJson(`${ctx.generatorUrl}/health`).then(
+                (r): ServiceHealth =>
+                  'error' in r
+                    ? { name: 'generator', status: 'down', detail: r.error }
+                    : {
+                        name: 'generator',
+                        status: r.status === 200 ? 'up' : 'degraded',
+                        detail: r.status === 200 ? 'answering' : `HTTP ${r.status}`,
+                      },
+              )
+            : Promise.resolve<ServiceHealth>({
+                name: 'generator',
+                status: 'down',
+                detail: 'address not configured',
+              }),
+          probe('database', () => pingDatabase(ctx.db)),
+          probe('redis', () => ctx.cache.ping()),
+          ctx.consumerUrl
+            ? getJson(`${ctx.consumerUrl}/stats`)
+            : Promise.resolve({ error: 'not configured' }),
+          approximateReadingCount(ctx.db).catch(() => null),
+        ]);
       // Kafka is seen through the services that use it.
       const kafkaVerdicts = [collector.kafka, consumer.kafka].filter(
         (v): v is string => v !== undefined,
@@ -151,7 +153,15 @@ export const pipelineRouter = router({
       const consumerFigures = parsedStats?.success ? parsedStats.data : null;
       return {
         checked_at: new Date().toISOString(),
-        services: [collector.health, consumer.health, kafka, database, redis, generator],
+        services: [
+          collector.health,
+          consumer.health,
+          query.health,
+          kafka,
+          database,
+          redis,
+          generator,
+        ],
         // Whatever the consumer reports, the dashboard never shows a statement or its values.
         consumer: consumerFigures && {
           ...consumerFigures,

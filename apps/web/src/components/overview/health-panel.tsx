@@ -5,6 +5,7 @@ type Health = { name: string; status: 'up' | 'degraded' | 'down'; detail: string
 const LABELS: Record<string, string> = {
   collector: 'Collector',
   consumer: 'Consumer',
+  query: 'Query service',
   kafka: 'Kafka',
   database: 'Database',
   redis: 'Redis',
