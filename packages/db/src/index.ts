@@ -28,6 +28,31 @@ export {
   type ReadingRow,
 } from './queries/readings';
 export { refreshAggregates } from './queries/refresh-aggregates';
+export {
+  addCredential,
+  type CredentialInfo,
+  createGateway,
+  describeStations,
+  type Gateway,
+  getGateway,
+  getStation,
+  type IngestViewData,
+  listAllCredentials,
+  listCredentials,
+  listGateways,
+  listRegisteredStations,
+  loadIngestView,
+  type RateLimitSettings,
+  type RegisteredStation,
+  RegistryError,
+  registerStation,
+  registerUnderGateway,
+  revokeCredential,
+  type StationDescription,
+  type StationFields,
+  touchCredentials,
+  updateStation,
+} from './queries/registry';
 export { listSparklines, type Sparkline } from './queries/sparklines';
 export {
   type ListStationsParams,

@@ -45,6 +45,8 @@ export async function insertReadings(db: Database, readings: readonly StoredRead
         ${text(stations.map((s) => s.lastReadingAt))}::timestamptz[]
       )
       on conflict (id) do update set
+        -- A station registered before it reported has no seen times yet.
+        first_seen = coalesce(stations.first_seen, excluded.first_seen),
         last_seen = greatest(stations.last_seen, excluded.last_seen),
         last_reading_at = greatest(stations.last_reading_at, excluded.last_reading_at)
       returning 1

@@ -16,11 +16,17 @@ import { type ReadingRow, r, readingColumns, readingsFrom } from './readings';
 export interface StationSummary {
   station_id: string;
   name: string | null;
+  description: string | null;
   latitude: number | null;
   longitude: number | null;
   elevation: number | null;
-  first_seen: string;
-  last_seen: string;
+  timezone: string;
+  tags: string[];
+  enabled: boolean;
+  gateway_id: string | null;
+  /** Null until the station first reports. */
+  first_seen: string | null;
+  last_seen: string | null;
   latest: ReadingRow | null;
 }
 
@@ -43,8 +49,9 @@ export interface ListStationsParams {
   cursor?: string | null;
 }
 
-const summaryColumns = sql`${s.id} as station_id, ${s.name}, ${s.latitude}, ${s.longitude},
-  ${s.elevation}, ${isoUtc(sql`${s.firstSeen}`)} as first_seen,
+const summaryColumns = sql`${s.id} as station_id, ${s.name}, ${s.description}, ${s.latitude},
+  ${s.longitude}, ${s.elevation}, ${s.timezone}, ${s.tags}, ${s.enabled},
+  ${s.gatewayId} as gateway_id, ${isoUtc(sql`${s.firstSeen}`)} as first_seen,
   ${isoUtc(sql`${s.lastSeen}`)} as last_seen,
   -- As JSON, so the reading arrives nested with its numbers intact.
   case when latest.station_id is null then null else to_json(latest) end as latest`;
