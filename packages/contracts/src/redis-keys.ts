@@ -15,6 +15,11 @@ export const redisKeys = {
   epoch: 'weather:v1:epoch',
   /** Pub/sub channel with each station's newest reading after a commit. */
   liveChannel: 'weather:v1:live',
+  /**
+   * Pub/sub channel told after every change to stations, gateways or credentials (payload
+   * `RegistryChange`); collectors reload their view of credentials on it.
+   */
+  registryChannel: 'weather:v1:registry',
 } as const;
 
 /** Payload on `liveChannel`. */
@@ -23,4 +28,9 @@ export interface LiveUpdate {
   timestamp: string;
   received_at: string;
   readings: number;
+}
+
+/** Payload on `registryChannel`: what changed is read from the database, not from here. */
+export interface RegistryChange {
+  at: string;
 }
