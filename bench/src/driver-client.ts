@@ -5,6 +5,8 @@ import type { DriverCommand, DriverMessage, DriverResult } from './driver';
 /** A load driver process, prepared (bodies built, connections open) and waiting for `go`. */
 export async function startDriver(options: {
   url: string;
+  /** Sent with every request: the ingest token. */
+  headers: Record<string, string>;
   workload: Workload;
   connections: number;
   rate?: number;

@@ -11,6 +11,8 @@ export type DriverCommand =
   | {
       kind: 'prepare';
       url: string;
+      /** Sent with every request: the ingest token. */
+      headers: Record<string, string>;
       workload: Workload;
       connections: number;
       /** Requests per second (open loop); absent = closed loop. */
@@ -39,6 +41,7 @@ let prepared: {
   pool: Pool;
   connections: number;
   path: string;
+  headers: Record<string, string>;
   bodies: Buffer[];
   batch: boolean;
   rate?: number;
@@ -61,7 +64,7 @@ async function run(): Promise<DriverResult> {
       const res = await pool.request({
         path,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: prepared?.headers ?? {},
         body,
       });
       const key = String(res.statusCode);
@@ -108,6 +111,7 @@ process.on('message', (command: DriverCommand) => {
       pool: new Pool(command.url, { connections, pipelining: 1 }),
       connections,
       path: batch ? '/weather-data/batch' : '/weather-data',
+      headers: { 'content-type': 'application/json', ...command.headers },
       bodies: requestBodies(workload),
       batch,
       rate: command.rate,

@@ -35,9 +35,9 @@ const apps = (label: string) =>
  * One batch from stations no scenario counts (test-kit's `ST-…` readings): JIT warm-up, and
  * proof the consumer has joined.
  */
-async function warmUp(collectorUrl: string, consumerUrl?: string) {
+async function warmUp(pipeline: Pipeline, collectorUrl: string, consumerUrl?: string) {
   const records = uniqueReadings(1000, 100);
-  const { status } = await postBatch(collectorUrl, records);
+  const { status } = await postBatch(collectorUrl, records, pipeline.ingestHeaders);
   if (status !== 202) throw new Error(`warm-up batch answered ${status}`);
   if (consumerUrl) {
     await until('the warm-up batch to be stored', async () => {
@@ -81,8 +81,13 @@ export async function throughput(
   try {
     const collector = await pipeline.collector(quiet);
     const consumer = await pipeline.consumer(quiet);
-    const warm = await warmUp(collector.url, consumer.url);
-    driver = await startDriver({ url: collector.url, workload, connections });
+    const warm = await warmUp(pipeline, collector.url, consumer.url);
+    driver = await startDriver({
+      url: collector.url,
+      headers: pipeline.ingestHeaders,
+      workload,
+      connections,
+    });
     const meter = meterFor({
       collector: collector.pid,
       consumer: consumer.pid,
@@ -179,8 +184,13 @@ export async function kafkaStage(workload: Workload, connections: number): Promi
   const copyTopic = `${pipeline.topic}.kcat`;
   try {
     const collector = await pipeline.collector(quiet);
-    const warm = await warmUp(collector.url);
-    driver = await startDriver({ url: collector.url, workload, connections });
+    const warm = await warmUp(pipeline, collector.url);
+    driver = await startDriver({
+      url: collector.url,
+      headers: pipeline.ingestHeaders,
+      workload,
+      connections,
+    });
     const meter = meterFor({ collector: collector.pid, driver: driver.pid });
     meter.start();
     const result = await driver.go();
@@ -255,7 +265,7 @@ export async function ingestToQueryable(config: BenchConfig, rate: number): Prom
     const collector = await pipeline.collector(quiet);
     const consumer = await pipeline.consumer(quiet);
     const web = await pipeline.service('web', quiet);
-    await warmUp(collector.url, consumer.url);
+    await warmUp(pipeline, collector.url, consumer.url);
     for (let rep = 0; rep < config.repetitions; rep++) {
       const leadSeconds = 2;
       const readings = Math.ceil(rate * (seconds + leadSeconds + 1));
@@ -269,6 +279,7 @@ export async function ingestToQueryable(config: BenchConfig, rate: number): Prom
       };
       const driver = await startDriver({
         url: collector.url,
+        headers: pipeline.ingestHeaders,
         workload,
         connections: 32,
         rate: rate / batchSize,
@@ -276,7 +287,17 @@ export async function ingestToQueryable(config: BenchConfig, rate: number): Prom
       try {
         const driving = driver.go();
         await sleep(leadSeconds * 1000);
-        reps.push(await probe(collector.url, web.url, `PROBE-${rep}`, seconds, probeEveryMs, rate));
+        reps.push(
+          await probe(
+            pipeline,
+            collector.url,
+            web.url,
+            `PROBE-${rep}`,
+            seconds,
+            probeEveryMs,
+            rate,
+          ),
+        );
         const result = await driving;
         if (result.accepted !== readings) {
           throw new Error(`latency load: ${result.accepted} of ${readings} readings accepted`);
@@ -295,6 +316,7 @@ export async function ingestToQueryable(config: BenchConfig, rate: number): Prom
 }
 
 async function probe(
+  pipeline: Pipeline,
   collectorUrl: string,
   webUrl: string,
   stationId: string,
@@ -316,7 +338,7 @@ async function probe(
       sent++;
       void fetch(`${collectorUrl}/weather-data`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...pipeline.ingestHeaders },
         body: JSON.stringify({ station_id: stationId, timestamp, temperature: 20 }),
       }).then(async (res) => {
         await res.arrayBuffer();

@@ -169,7 +169,7 @@ describe('supervised collector and consumer', () => {
         try {
           const res = await fetch(`${collectorUrl}/weather-data`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...pipeline.ingestHeaders },
             body: JSON.stringify({
               station_id: 'ST-1',
               timestamp: new Date(ts).toISOString(),

@@ -1,10 +1,20 @@
 import { acceptedBody, batchBody, batchResult } from '@weather/contracts/collector';
 import type { Logger } from '@weather/core/logger';
 import { readingSchema } from '@weather/core/reading';
+import type { Principal } from '@weather/registry';
 import { createServer, errorBody, nextTurn, type ReadinessCheck } from '@weather/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { type ReadingSink, toRecords } from './ingest';
+import {
+  bearerToken,
+  createIngestAuth,
+  type Decision,
+  FORBIDDEN_MESSAGES,
+  type IngestAuthDeps,
+  type Refused,
+} from './ingest-auth';
 import { readingValidation, VALIDATION_SLICE } from './validate';
 
 export interface AppDeps {
@@ -15,6 +25,18 @@ export interface AppDeps {
   retryAfterSeconds?: number;
   /** Large batches handled at once; more wait (default `MAX_BATCHES_IN_FLIGHT`). */
   maxBatchesInFlight?: number;
+  /**
+   * Who may ingest: the registry's view, rate limits, usage. `index.ts` passes what
+   * `INGEST_AUTH` configures; without it (tests of other concerns) every station id is accepted.
+   */
+  auth?: Omit<IngestAuthDeps, 'logger' | 'registry'>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent an ingest request; null when authentication is off. */
+    principal?: Principal | null;
+  }
 }
 
 export const serviceInfo = {
@@ -60,6 +82,12 @@ export async function createApp(deps: AppDeps) {
     registers: [registry],
   });
 
+  /** The answers of authentication and rate limits, for the OpenAPI document. */
+  const refusals = {
+    401: errorBody.meta({ description: 'No token, or a malformed, unknown or revoked one' }),
+    429: errorBody.meta({ description: 'Over the token’s rate limit; retry after Retry-After' }),
+  };
+
   const app = await createServer({
     info: serviceInfo,
     logger: deps.logger,
@@ -70,6 +98,44 @@ export async function createApp(deps: AppDeps) {
     validationStatus: 422,
   });
   const retryAfter = String(deps.retryAfterSeconds ?? 5);
+  const auth = createIngestAuth({
+    mode: 'off',
+    watcher: null,
+    limits: null,
+    usage: null,
+    db: null,
+    ...deps.auth,
+    logger: deps.logger,
+    registry,
+  });
+
+  const answerRefused = (reply: FastifyReply, { status, body, headers }: Refused) =>
+    reply
+      .code(status)
+      .headers(headers ?? {})
+      .send(body);
+
+  // Every ingest request is authenticated before its body is read (SPEC §12).
+  const authenticated = {
+    onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+      const result = await auth.authenticate(bearerToken(request.headers.authorization));
+      if ('refused' in result) return answerRefused(reply, result.refused);
+      request.principal = result.principal;
+    },
+  };
+  const registryUnavailable = {
+    error: 'registry_unavailable',
+    message: `New stations cannot be registered right now (the database is unreachable); none were accepted. Retry after ${retryAfter} s.`,
+  };
+  /** Decisions for the request's stations; null when registering new ones failed (answer 503). */
+  const decide = async (request: FastifyRequest, stationIds: string[]) => {
+    try {
+      return await auth.decide(request.principal ?? null, stationIds);
+    } catch (err) {
+      request.log.warn({ err }, 'could not register new stations; answered 503');
+      return null;
+    }
+  };
 
   /** True when the broker acknowledged; false means answer 503 (nothing was accepted). */
   const publish = async (
@@ -104,6 +170,10 @@ export async function createApp(deps: AppDeps) {
         body: reading,
         response: {
           202: acceptedBody.meta({ description: 'Kafka has the reading' }),
+          ...refusals,
+          403: errorBody.meta({
+            description: 'The token may not write this station, or the station is disabled',
+          }),
           503: errorBody.meta({
             description: 'Kafka did not acknowledge; retry after Retry-After',
           }),
@@ -111,8 +181,18 @@ export async function createApp(deps: AppDeps) {
       },
       // The body is validated as each record of a batch is; failures answer 422 like a schema's.
       validatorCompiler: validation.bodyValidator,
+      ...authenticated,
     },
     async (request, reply) => {
+      const limited = await auth.spendReadings(request.principal ?? null, 1);
+      if (limited) return answerRefused(reply, limited);
+      const decision = (await decide(request, [request.body.station_id]))?.[0];
+      if (decision === undefined) {
+        return reply.code(503).header('retry-after', retryAfter).send(registryUnavailable);
+      }
+      if (decision !== 'ok') {
+        return reply.code(403).send({ error: decision, message: FORBIDDEN_MESSAGES[decision] });
+      }
       const records = toRecords([request.body], new Date(), request.trace, deps.sink.partitions);
       if (!(await publish(records, 1, request.log))) {
         return reply.code(503).header('retry-after', retryAfter).send(unavailableBody);
@@ -138,6 +218,11 @@ export async function createApp(deps: AppDeps) {
         // 422 is either the per-record report (no record valid) or a malformed envelope.
         response: {
           202: batchResult.meta({ description: 'At least one record is in Kafka' }),
+          ...refusals,
+          403: batchResult.meta({
+            description:
+              'No record accepted: every refused one was for a station the token may not write',
+          }),
           422: z.union([batchResult, errorBody]).meta({
             description:
               'No record was valid (the per-record report), or the envelope is invalid (an error)',
@@ -147,10 +232,35 @@ export async function createApp(deps: AppDeps) {
           }),
         },
       },
+      ...authenticated,
     },
     async (request, reply) => {
       const { records, batch_id } = request.body;
-      const { valid, failures } = await validation.batch(records);
+      const limited = await auth.spendReadings(request.principal ?? null, records.length);
+      if (limited) return answerRefused(reply, limited);
+      const checked = await validation.batch(records);
+      const decisions = await decide(
+        request,
+        checked.valid.map((r) => r.station_id),
+      );
+      if (decisions === null) {
+        return reply.code(503).header('retry-after', retryAfter).send(registryUnavailable);
+      }
+      const valid = checked.valid.filter((_, i) => decisions[i] === 'ok');
+      const forbidden = checked.validIndexes.flatMap((index, i) => {
+        const decision = decisions[i] as Decision;
+        if (decision === 'ok') return [];
+        const station_id = checked.valid[i]?.station_id as string;
+        return [
+          {
+            index,
+            station_id,
+            reason: decision,
+            errors: [{ path: 'station_id', message: FORBIDDEN_MESSAGES[decision] }],
+          },
+        ];
+      });
+      const failures = [...checked.failures, ...forbidden].sort((a, b) => a.index - b.index);
       if (valid.length > 0) {
         if (records.length > VALIDATION_SLICE) await nextTurn();
         const kafkaRecords = toRecords(valid, new Date(), request.trace, deps.sink.partitions);
@@ -166,7 +276,8 @@ export async function createApp(deps: AppDeps) {
           'batch had invalid records',
         );
       }
-      return reply.code(valid.length > 0 ? 202 : 422).send({
+      const onlyForbidden = forbidden.length > 0 && checked.failures.length === 0;
+      return reply.code(valid.length > 0 ? 202 : onlyForbidden ? 403 : 422).send({
         status,
         batch_id: batch_id ?? null,
         total: records.length,

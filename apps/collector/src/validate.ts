@@ -41,6 +41,8 @@ export function readingValidation(rejected: { inc(): void }) {
      */
     async batch(records: readonly unknown[]) {
       const valid: Reading[] = [];
+      /** The index in `records` of each of `valid`. */
+      const validIndexes: number[] = [];
       const failures: RecordFailure[] = [];
       for (let start = 0; start < records.length; start += VALIDATION_SLICE) {
         if (start > 0) await nextTurn();
@@ -48,18 +50,21 @@ export function readingValidation(rejected: { inc(): void }) {
         for (let index = start; index < end; index++) {
           const record = records[index];
           const result = validate(record);
-          if (result.success) valid.push(result.data);
-          else {
+          if (result.success) {
+            valid.push(result.data);
+            validIndexes.push(index);
+          } else {
             const stationId = (record as { station_id?: unknown } | null)?.station_id;
             failures.push({
               index,
+              reason: 'invalid',
               ...(typeof stationId === 'string' ? { station_id: stationId } : {}),
               errors: describeIssues(result.error),
             });
           }
         }
       }
-      return { valid, failures };
+      return { valid, validIndexes, failures };
     },
   };
 }

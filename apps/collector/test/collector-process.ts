@@ -29,6 +29,8 @@ export async function startCollector(label: string, env: Record<string, string> 
       KAFKA_TOPIC: topic,
       KAFKA_BROKERS: brokers.join(','),
       LOG_LEVEL: 'warn',
+      // These tests are about the HTTP path; tokens are tested in ingest-auth.test.ts.
+      INGEST_AUTH: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

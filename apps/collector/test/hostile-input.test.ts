@@ -67,11 +67,13 @@ describe('timestamps PostgreSQL cannot store', () => {
       {
         index: 0,
         station_id: 'Y0',
+        reason: 'invalid',
         errors: [{ path: 'timestamp', message: 'is before 1900-01-01T00:00:00Z' }],
       },
       {
         index: 2,
         station_id: 'Y1',
+        reason: 'invalid',
         errors: [{ path: 'timestamp', message: 'is before 1900-01-01T00:00:00Z' }],
       },
     ]);

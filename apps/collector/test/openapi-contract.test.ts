@@ -1,19 +1,46 @@
+import { issueToken } from '@weather/core/tokens';
+import { addCredential, registerStation } from '@weather/db';
+import { createTestDatabase } from '@weather/db/testing';
+import { RegistryWatcher } from '@weather/registry';
 import { openApiContract } from '@weather/server/testing';
+import { baseDatabaseUrl } from '@weather/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaApp } from './kafka-app';
+import { RateLimits } from '../src/rate-limits';
+import { kafkaApp, silentLogger } from './kafka-app';
 
 // Every documented operation and status of the collector, answered for real (Kafka up, and a
 // producer without a broker for the 503s), checked against /openapi.json.
 let up: Awaited<ReturnType<typeof kafkaApp>>;
 let down: Awaited<ReturnType<typeof kafkaApp>>;
+/** With tokens required (a station token for ST-doc) and a limit of one request a second. */
+let secured: Awaited<ReturnType<typeof kafkaApp>>;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let watcher: RegistryWatcher;
+let token: string;
 
 beforeAll(async () => {
   up = await kafkaApp('contract');
   down = await kafkaApp('contract-down', { brokerDown: true });
+  database = await createTestDatabase(baseDatabaseUrl, 'collector-contract');
+  await registerStation(database.db, 'ST-doc');
+  const issued = issueToken('station');
+  await addCredential(database.db, { kind: 'station', ownerId: 'ST-doc', ...issued });
+  token = issued.token;
+  watcher = new RegistryWatcher({ db: database.db, subscriber: null, logger: silentLogger() });
+  await watcher.start();
+  const limits = new RateLimits(null, {
+    requestsPerSecond: 1,
+    readingsPerSecond: 1000,
+    burstSeconds: 0,
+  });
+  secured = await kafkaApp('contract-auth', {
+    auth: { mode: 'required', watcher, limits, usage: null, db: database.db },
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([up.close(), down.close()]);
+  await Promise.all([up.close(), down.close(), secured.close(), watcher.stop()]);
+  await database.drop();
 });
 
 const reading = () => ({
@@ -83,11 +110,51 @@ describe('the OpenAPI document', () => {
         503,
       ],
     ];
-    for (const [target, method, url, payload, contentType, status] of cases) {
+    const other = { ...reading(), station_id: 'ST-other' };
+    const authCases: typeof cases = [
+      [secured, 'POST', '/weather-data', JSON.stringify(reading()), 'application/json', 401],
+      [
+        secured,
+        'POST',
+        '/weather-data/batch',
+        JSON.stringify({ records: [reading()] }),
+        'application/json',
+        401,
+      ],
+      // With the token (the last three run out the budget of one request a second, plus one).
+      [secured, 'POST', '/weather-data', JSON.stringify(other), 'application/json', 403],
+      [
+        secured,
+        'POST',
+        '/weather-data/batch',
+        JSON.stringify({ records: [other] }),
+        'application/json',
+        403,
+      ],
+      [secured, 'POST', '/weather-data', JSON.stringify(reading()), 'application/json', 429],
+      [
+        secured,
+        'POST',
+        '/weather-data/batch',
+        JSON.stringify({ records: [reading()] }),
+        'application/json',
+        429,
+      ],
+    ];
+    for (const [target, method, url, payload, contentType, status] of [...cases, ...authCases]) {
+      const withToken = target === secured && status !== 401;
       const res = await target.app.inject({
         method,
         url,
-        ...(payload === undefined ? {} : { payload, headers: { 'content-type': contentType } }),
+        ...(payload === undefined
+          ? {}
+          : {
+              payload,
+              headers: {
+                'content-type': contentType,
+                ...(withToken ? { authorization: `Bearer ${token}` } : {}),
+              },
+            }),
       });
       expect(`${method} ${url.slice(0, 40)} → ${res.statusCode}`).toBe(
         `${method} ${url.slice(0, 40)} → ${status}`,

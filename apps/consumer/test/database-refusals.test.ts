@@ -87,7 +87,10 @@ describe('readings the database or the decoder refuse', () => {
     const post = async (readings: unknown[]) => {
       // The collector takes at most 1,000 readings a request.
       for (let i = 0; i < readings.length; i += 900) {
-        expect((await postBatch(collector.url, readings.slice(i, i + 900))).status).toBe(202);
+        expect(
+          (await postBatch(collector.url, readings.slice(i, i + 900), pipeline.ingestHeaders))
+            .status,
+        ).toBe(202);
       }
     };
     await post([...valid.slice(0, 700), refused[0], ...valid.slice(700, 1500), refused[1]]);

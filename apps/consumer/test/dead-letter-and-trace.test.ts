@@ -44,7 +44,9 @@ describe('the consumer with bad records, traces and live updates', () => {
       ],
     });
     await producer.disconnect();
-    expect((await postBatch(collector.url, uniqueReadings(20, 2))).status).toBe(202);
+    expect(
+      (await postBatch(collector.url, uniqueReadings(20, 2), pipeline.ingestHeaders)).status,
+    ).toBe(202);
     expect(await pipeline.waitForRows(20)).toBe(20);
 
     const dlq = pipeline.kafka.consumer({ groupId: `dlq-reader-${pipeline.topic}` });
@@ -79,6 +81,7 @@ describe('the consumer with bad records, traces and live updates', () => {
   it("logs the reading's storage under the trace id the station sent", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await postBatch(collector.url, uniqueReadings(1, 1, Date.UTC(2026, 1, 1)), {
+      ...pipeline.ingestHeaders,
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(res.status).toBe(202);
@@ -106,7 +109,7 @@ describe('the consumer with bad records, traces and live updates', () => {
         timestamp: new Date(Date.UTC(2026, 2, 1, 0, m)).toISOString(),
         temperature: 5 + m,
       }));
-      expect((await postBatch(collector.url, readings)).status).toBe(202);
+      expect((await postBatch(collector.url, readings, pipeline.ingestHeaders)).status).toBe(202);
       const update = await until('a live update', async () =>
         updates.find((u) => u.station_id === station),
       );

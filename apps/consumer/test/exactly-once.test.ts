@@ -39,7 +39,7 @@ async function send(
   let accepted = 0;
   for (const [index, batch] of batches.entries()) {
     if (during && index === during.afterBatches) await during.run();
-    const res = await postBatch(collectorUrl, batch);
+    const res = await postBatch(collectorUrl, batch, pipeline?.ingestHeaders);
     expect(res.status).toBe(202);
     accepted += batch.length;
   }
@@ -63,7 +63,7 @@ describe('exactly-once storage through the real collector, Kafka and consumer', 
     expect(await pipeline.waitForRows(10_000)).toBe(10_000);
 
     // Re-send 1,000 readings that are already stored: the in-memory keys catch them.
-    await postBatch(collector.url, unique.slice(0, 1000));
+    await postBatch(collector.url, unique.slice(0, 1000), pipeline.ingestHeaders);
     const total = sent + 1000;
     const final = await until('the consumer to see every reading', async () => {
       const s = await stats(consumer.url);

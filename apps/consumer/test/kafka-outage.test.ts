@@ -49,7 +49,7 @@ describe('Kafka outage', () => {
     const sendOne = async () => {
       const batch = all.slice(next, next + 50);
       next += 50;
-      const res = await postBatch(collector.url, batch);
+      const res = await postBatch(collector.url, batch, pipeline.ingestHeaders);
       if (res.status === 202) accepted.push(...batch);
       return res;
     };
@@ -60,7 +60,7 @@ describe('Kafka outage', () => {
     const refused = await until('a 503 while Kafka is down', async () => {
       const res = await fetch(`${collector.url}/weather-data`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...pipeline.ingestHeaders },
         body: JSON.stringify(all[next++]),
       });
       return res.status === 503 ? res : undefined;

@@ -67,7 +67,9 @@ async function metric(name: string) {
 describe('a consumer that cannot commit', () => {
   it('reports not ready with the reason once records wait longer than CONSUMER_STALL_AFTER_MS, and ready again after, with every reading stored once', async () => {
     const readings = uniqueReadings(600, 12);
-    expect((await postBatch(collector.url, readings.slice(0, 300))).status).toBe(202);
+    expect(
+      (await postBatch(collector.url, readings.slice(0, 300), pipeline.ingestHeaders)).status,
+    ).toBe(202);
     expect(await pipeline.waitForRows(300)).toBe(300);
 
     // Idle with nothing to do is not stalled, however old the last commit.
@@ -80,7 +82,9 @@ describe('a consumer that cannot commit', () => {
 
     await readOnly(true);
     try {
-      expect((await postBatch(collector.url, readings.slice(300))).status).toBe(202);
+      expect(
+        (await postBatch(collector.url, readings.slice(300), pipeline.ingestHeaders)).status,
+      ).toBe(202);
       const stalled = await until('/ready to answer 503', async () => {
         const r = await ready();
         return r.status === 503 ? r : undefined;

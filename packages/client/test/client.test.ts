@@ -47,7 +47,7 @@ beforeAll(async () => {
     CONSUMER_URL: consumer.url,
     LOG_LEVEL: 'warn',
   });
-  const { status } = await postBatch(collector.url, readings);
+  const { status } = await postBatch(collector.url, readings, pipeline.ingestHeaders);
   expect(status).toBe(202);
   expect(await pipeline.waitForRows(readings.length)).toBe(readings.length);
 });

@@ -31,10 +31,13 @@ export const batchBody = z.object({
     }),
 });
 
-/** A batch record that failed validation. */
+/** A batch record that was refused: invalid, or for a station its token may not write. */
 export const recordFailure = z.object({
   index: z.number().int(),
   station_id: z.string().optional(),
+  reason: z
+    .enum(['invalid', 'forbidden_station', 'station_disabled'])
+    .meta({ description: 'Why: failed validation, or a station the token may not write' }),
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 export type RecordFailure = z.infer<typeof recordFailure>;

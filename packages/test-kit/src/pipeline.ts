@@ -6,7 +6,14 @@ import type { ConsumerStatsBody } from '@weather/contracts/consumer';
 import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import { readingSchema } from '@weather/core/reading';
 import { infrastructure, type ServiceName, services } from '@weather/core/services';
-import { rowsOf, type StoredReading } from '@weather/db';
+import { issueToken } from '@weather/core/tokens';
+import {
+  addCredential,
+  createGateway,
+  type Database,
+  rowsOf,
+  type StoredReading,
+} from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
 import { sql } from 'drizzle-orm';
 import { Kafka, logLevel } from 'kafkajs';
@@ -149,6 +156,7 @@ export async function createPipeline(
   });
   const admin = kafka.admin();
   await admin.connect();
+  const ingest = await ingestGateway(database.db, `test-${label}`);
   const common = {
     KAFKA_BROKERS: kafkaBrokers,
     KAFKA_TOPIC: topic,
@@ -161,6 +169,12 @@ export async function createPipeline(
   const pipeline = {
     topic,
     database,
+    /**
+     * The token of the pipeline's auto-registering gateway (no rate limit), and the headers
+     * that carry it: every ingest request of a test sends them (the collector requires a token).
+     */
+    ingestToken: ingest.token,
+    ingestHeaders: ingest.headers,
     kafka,
     admin,
     /** Any service of the pipeline, with this pipeline's topic, database and Redis. */
@@ -208,6 +222,17 @@ export async function createPipeline(
 }
 
 export type Pipeline = Awaited<ReturnType<typeof createPipeline>>;
+
+/**
+ * A gateway that registers every station it sends and has no rate limits, with a token: what
+ * the simulator gets, for tests and benchmarks.
+ */
+export async function ingestGateway(db: Database, id: string) {
+  await createGateway(db, id, { autoRegister: true, requestsPerSecond: 0, readingsPerSecond: 0 });
+  const { token, prefix, hash } = issueToken('gateway');
+  await addCredential(db, { kind: 'gateway', ownerId: id, prefix, hash });
+  return { token, headers: { authorization: `Bearer ${token}` } };
+}
 
 const storedSchema = readingSchema(() => Date.parse('2100-01-01T00:00:00Z'));
 

@@ -26,6 +26,7 @@ beforeAll(async () => {
   services.query = await pipeline.service('query', { LOG_LEVEL: 'warn' });
   services.generator = await pipeline.service('generator', {
     COLLECTOR_URL: services.collector.url,
+    GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
   });
   services.web = await pipeline.service('web', {
     COLLECTOR_URL: services.collector.url,
@@ -255,7 +256,7 @@ describe(`every HTTP surface under hostile requests (FUZZ_SEED=${SEED}, ${RUNS} 
     const timestamp = new Date(Date.now() - 60_000).toISOString();
     const sent = await fetch(`${services.collector.url}/weather-data`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...pipeline.ingestHeaders },
       body: JSON.stringify({ station_id: 'FUZZ-AFTER', timestamp, temperature: 7.5 }),
     });
     expect(sent.status).toBe(202);
