@@ -40,6 +40,10 @@ export interface AppDeps {
   allowedTargets?: string[];
   maxInFlight?: number;
   stopGraceMs?: number;
+  /** GENERATOR_INGEST_TOKEN: the token runs send unless their options pass `token`. */
+  ingestToken?: string;
+  /** Waits before re-sending an upload the collector refused (401/403); tests shorten them. */
+  refusalRetryDelaysMs?: readonly number[];
   /** Pass one to share it with the process (shutdown); otherwise the app makes its own. */
   generator?: Generator;
 }
@@ -64,6 +68,8 @@ export async function createApp(deps: AppDeps) {
       allowedTargets: allowedTargets(deps.allowedTargets ?? [deps.collectorUrl]),
       maxInFlight: deps.maxInFlight,
       stopGraceMs: deps.stopGraceMs,
+      ingestToken: deps.ingestToken,
+      refusalRetryDelaysMs: deps.refusalRetryDelaysMs,
     });
   const app = await createServer({
     info: serviceInfo,
@@ -90,7 +96,11 @@ export async function createApp(deps: AppDeps) {
           'collector. All options are optional. **Starting while a run is going restarts it** with ' +
           'the new options: the running one is stopped first (requests in flight finish), its ' +
           'counters are replaced, and the answer says `restarted`. Invalid options, or a ' +
-          '`collector_url` outside GENERATOR_ALLOWED_TARGETS: 400 with the reason, and nothing is sent.',
+          '`collector_url` outside GENERATOR_ALLOWED_TARGETS: 400 with the reason, and nothing is sent. ' +
+          'Every upload carries `Authorization: Bearer` with the `token` option, else ' +
+          'GENERATOR_INGEST_TOKEN. When the collector refuses the token (401) past a grace of a few ' +
+          'seconds, the run stops itself (state `failed`, the reason in `last_error`); a station it ' +
+          'refuses (403) stops alone.',
         tags: ['generator'],
         body: startOptionsSchema,
         response: {
@@ -136,7 +146,8 @@ export async function createApp(deps: AppDeps) {
         description:
           'Counts of the live run and of the backfill: sent, accepted, rejected (grouped by the ' +
           "collector's message), retried, duplicates, unique readings accepted (the rows the " +
-          'database should end up with), and every injected fault.',
+          'database should end up with), and every injected fault. Never shows a token: ' +
+          '`options.token_source` says where the one sent came from.',
         tags: ['generator'],
         response: {
           200: generatorStatusSchema.meta({
@@ -157,7 +168,8 @@ export async function createApp(deps: AppDeps) {
           'Runs in the background as fast as the collector accepts, in batches of up to 1,000; ' +
           'progress is in GET /status under `backfill`. 409 while another backfill runs. ' +
           'Independent of the live run. A `collector_url` outside GENERATOR_ALLOWED_TARGETS: 400, ' +
-          'nothing is sent.',
+          'nothing is sent. Sends the `token` option, else GENERATOR_INGEST_TOKEN; a refused token ' +
+          'or station (401/403) fails the backfill with the reason in `error`.',
         tags: ['generator'],
         body: backfillOptionsSchema,
         response: {

@@ -15,6 +15,10 @@ import { Limiter, type Outgoing, Uplink } from './uplink';
 
 export interface BackfillDeps {
   logger: Logger;
+  /** Sent as `Authorization: Bearer`; its source is `options.token_source`. */
+  token?: string;
+  /** Waits before re-sending a refused request (see REFUSAL_RETRY_DELAYS_MS). */
+  refusalRetryDelaysMs?: readonly number[];
   now?: () => number;
 }
 
@@ -94,6 +98,9 @@ export class Backfill {
       abort: this.abortController.signal,
       rng: createRng(options.seed, 'backfill-jitter'),
       logger: this.deps.logger,
+      token: this.deps.token,
+      tokenSource: options.token_source ?? 'none',
+      refusalRetryDelaysMs: this.deps.refusalRetryDelaysMs,
       maxAttempts: MAX_ATTEMPTS,
     });
     const chunks = this.chunks();
@@ -106,6 +113,11 @@ export class Backfill {
         if (result.kind === 'unsent') {
           if (this.state === 'running')
             this.fail(`gave up after ${MAX_ATTEMPTS} attempts: ${counters.lastError}`);
+          return;
+        }
+        // A history with a station missing is not the one asked for: a refusal ends it.
+        if (result.refusal) {
+          this.fail(result.refusal.summary);
           return;
         }
         if (result.wholeRequest) {

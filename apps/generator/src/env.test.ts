@@ -27,3 +27,32 @@ describe('GENERATOR_ALLOWED_TARGETS', () => {
     },
   );
 });
+
+describe('GENERATOR_INGEST_TOKEN', () => {
+  const token = `wxg_${'A1b2-_'.repeat(5)}xy`;
+
+  it('is optional, and read as given when it is an ingest token', () => {
+    expect(parseEnv(envSchema, {}).GENERATOR_INGEST_TOKEN).toBeUndefined();
+    expect(
+      parseEnv(envSchema, { GENERATOR_INGEST_TOKEN: '' }).GENERATOR_INGEST_TOKEN,
+    ).toBeUndefined();
+    expect(parseEnv(envSchema, { GENERATOR_INGEST_TOKEN: token }).GENERATOR_INGEST_TOKEN).toBe(
+      token,
+    );
+  });
+
+  it.each(['secret', `wxx_${'a'.repeat(32)}`, `${token}z`, `Bearer ${token}`])(
+    'refuses %j naming the variable, without repeating the value',
+    (value) => {
+      let error: unknown;
+      try {
+        parseEnv(envSchema, { GENERATOR_INGEST_TOKEN: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(EnvError);
+      expect((error as Error).message).toMatch(/GENERATOR_INGEST_TOKEN: must be an ingest token/);
+      expect((error as Error).message).not.toContain(value);
+    },
+  );
+});

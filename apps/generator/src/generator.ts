@@ -11,6 +11,7 @@ import { Backfill } from './backfill';
 import { LiveRun } from './live-run';
 import { createStations, type StationProfile } from './model/stations';
 import { type AllowedTargets, TargetNotAllowedError } from './targets';
+import type { TokenSource } from './uplink';
 
 export interface GeneratorDeps {
   logger: Logger;
@@ -22,6 +23,10 @@ export interface GeneratorDeps {
   maxInFlight?: number;
   /** How long stop waits for requests in flight. */
   stopGraceMs?: number;
+  /** GENERATOR_INGEST_TOKEN: sent to the collector unless the options pass `token`. */
+  ingestToken?: string;
+  /** Waits before re-sending a refused upload; default REFUSAL_RETRY_DELAYS_MS. */
+  refusalRetryDelaysMs?: readonly number[];
 }
 
 /** Refused because a backfill is already running. */
@@ -47,17 +52,24 @@ export class Generator {
   start(
     input: StartOptionsInput = {},
   ): Promise<{ status: 'started' | 'restarted'; run: RunStatus }> {
-    const options = startOptionsSchema.parse(input);
+    const { token, ...options } = startOptionsSchema.parse(input);
     this.checkTarget(options.collector_url);
+    const credential = this.credential(token);
     return this.inTurn(async () => {
       const restarted = this.run?.running === true;
       if (this.run) await this.run.stop();
       this.run = new LiveRun(
-        { ...options, collector_url: options.collector_url ?? this.deps.collectorUrl },
+        {
+          ...options,
+          collector_url: options.collector_url ?? this.deps.collectorUrl,
+          token_source: credential.source,
+        },
         {
           logger: this.deps.logger.child({ module: 'run' }),
           maxInFlight: this.deps.maxInFlight ?? 32,
           stopGraceMs: this.deps.stopGraceMs,
+          token: credential.token,
+          refusalRetryDelaysMs: this.deps.refusalRetryDelaysMs,
         },
       );
       this.run.start();
@@ -86,12 +98,21 @@ export class Generator {
   }
 
   startBackfill(input: BackfillOptionsInput = {}): BackfillStatus {
-    const options = backfillOptionsSchema.parse(input);
+    const { token, ...options } = backfillOptionsSchema.parse(input);
     this.checkTarget(options.collector_url);
     if (this.backfill?.running) throw new BackfillRunningError();
+    const credential = this.credential(token);
     this.backfill = new Backfill(
-      { ...options, collector_url: options.collector_url ?? this.deps.collectorUrl },
-      { logger: this.deps.logger.child({ module: 'backfill' }) },
+      {
+        ...options,
+        collector_url: options.collector_url ?? this.deps.collectorUrl,
+        token_source: credential.source,
+      },
+      {
+        logger: this.deps.logger.child({ module: 'backfill' }),
+        token: credential.token,
+        refusalRetryDelaysMs: this.deps.refusalRetryDelaysMs,
+      },
     );
     void this.backfill.start();
     return this.backfill.status();
@@ -112,6 +133,16 @@ export class Generator {
       count ?? this.run?.options.stations ?? 10,
       seed ?? this.run?.options.seed ?? 1,
     );
+  }
+
+  /**
+   * The token a run sends: the option's, else GENERATOR_INGEST_TOKEN's. It stays out of the
+   * run's options, which /status and the logs show; only where it came from is kept there.
+   */
+  private credential(token: string | undefined): { token?: string; source: TokenSource } {
+    if (token !== undefined) return { token, source: 'option' };
+    if (this.deps.ingestToken !== undefined) return { token: this.deps.ingestToken, source: 'env' };
+    return { source: 'none' };
   }
 
   /** Throws before anything starts (a running run keeps going) when the collector is not allowed. */

@@ -10,9 +10,17 @@ const app = await createApp({
   collectorUrl: env.COLLECTOR_URL,
   allowedTargets: env.GENERATOR_ALLOWED_TARGETS ?? [env.COLLECTOR_URL],
   maxInFlight: env.GENERATOR_MAX_IN_FLIGHT,
+  ingestToken: env.GENERATOR_INGEST_TOKEN,
   // Stopping must fit inside the shutdown budget, with room for the HTTP close.
   stopGraceMs: Math.max(100, Math.min(10_000, env.SHUTDOWN_TIMEOUT_MS - 2000)),
 });
+
+if (env.GENERATOR_INGEST_TOKEN === undefined) {
+  logger.warn(
+    'GENERATOR_INGEST_TOKEN is not set: runs send no ingest token unless /start or /backfill ' +
+      'passes `token`, and a collector with INGEST_AUTH=required answers 401',
+  );
+}
 
 await runService({
   logger,

@@ -6,7 +6,7 @@ import { KeyLedger } from './ledger';
 import { createRng } from './model/prng';
 import { createStations, type StationProfile } from './model/stations';
 import { StationAgent } from './station-agent';
-import { Limiter, Uplink } from './uplink';
+import { Limiter, type Refusal, Uplink } from './uplink';
 
 export interface LiveRunDeps {
   logger: Logger;
@@ -14,6 +14,10 @@ export interface LiveRunDeps {
   maxInFlight: number;
   /** How long stop waits for requests in flight before cutting them off. */
   stopGraceMs?: number;
+  /** Sent as `Authorization: Bearer`; its source is `options.token_source`. */
+  token?: string;
+  /** Waits before re-sending a refused upload (see REFUSAL_RETRY_DELAYS_MS). */
+  refusalRetryDelaysMs?: readonly number[];
   now?: () => number;
 }
 
@@ -40,6 +44,9 @@ export class LiveRun {
   private stoppedAt: number | null = null;
   private lastPrune = 0;
   private stopping: Promise<void> | undefined;
+  /** Why the run stopped itself (its token refused, or every station); null otherwise. */
+  private failure: string | null = null;
+  private stationsRefused = 0;
 
   constructor(
     readonly options: RunOptions,
@@ -56,6 +63,9 @@ export class LiveRun {
       abort: this.abortController.signal,
       rng: createRng(options.seed, 'retry-jitter'),
       logger: deps.logger,
+      token: deps.token,
+      tokenSource: options.token_source ?? 'none',
+      refusalRetryDelaysMs: deps.refusalRetryDelaysMs,
     });
     const context = {
       options,
@@ -66,6 +76,8 @@ export class LiveRun {
         this.uploads.add(upload);
         void upload.finally(() => this.uploads.delete(upload));
       },
+      refused: (agent: StationAgent, refusal: Refusal & { summary: string }) =>
+        this.refused(agent, refusal),
     };
     this.agents = this.stations.map((profile) => new StationAgent(profile, context));
     this.due = [];
@@ -112,6 +124,37 @@ export class LiveRun {
     );
   }
 
+  /**
+   * A refused token stops the run: every station would be refused the same. A refused station
+   * stops alone, as a real one would; when none is left, the run stops too.
+   */
+  private refused(agent: StationAgent, refusal: Refusal & { summary: string }) {
+    if (this.state !== 'running') return;
+    if (refusal.scope === 'token') {
+      this.fail(refusal.summary);
+      return;
+    }
+    if (agent.stopped) return;
+    agent.halt();
+    const stopped = ++this.stationsRefused;
+    const total = this.agents.length;
+    this.counters.lastError = `${refusal.summary} (${stopped} of ${total} stations stopped sending)`;
+    if (stopped === total) {
+      this.fail(`every station was refused; the last: ${refusal.summary}`);
+    } else if (stopped === 1) {
+      this.deps.logger.warn(
+        { station: agent.profile.id, status: refusal.status, error: refusal.error },
+        'the collector refused a station; it stopped sending (others keep going)',
+      );
+    }
+  }
+
+  private fail(message: string) {
+    this.failure = message;
+    this.deps.logger.warn({ error: message }, 'generator run stopped: the collector refused it');
+    void this.stop();
+  }
+
   private ledgerPrune(agent: StationAgent, now: number) {
     this.ledger.forgetBefore(agent.profile.id, agent.lowWaterMark(now));
   }
@@ -139,7 +182,7 @@ export class LiveRun {
         await Promise.allSettled([...this.uploads]);
       }
       for (const agent of this.agents) this.counters.discarded += agent.discard();
-      this.state = 'stopped';
+      this.state = this.failure === null ? 'stopped' : 'failed';
       this.stoppedAt = this.now();
       this.deps.logger.info(
         { ...this.counters.snapshot(), rejections: undefined },
@@ -161,6 +204,7 @@ export class LiveRun {
       options: this.options,
       buffered: this.agents.reduce((sum, agent) => sum + agent.buffered, 0),
       ...this.counters.snapshot(),
+      last_error: this.failure ?? this.counters.lastError,
     };
   }
 }

@@ -4,7 +4,7 @@ import { clockSkewMs, DuplicateCredit, INVALID_KINDS, makeInvalid, reading } fro
 import { createRng, type Rng } from './model/prng';
 import type { StationProfile } from './model/stations';
 import { StationWeather } from './model/weather';
-import type { Outgoing, Uplink } from './uplink';
+import type { Outgoing, Refusal, Uplink } from './uplink';
 
 /** Sent valid readings a station remembers, to re-send as duplicates in later batches. */
 const HISTORY = 32;
@@ -17,6 +17,8 @@ export interface AgentContext {
   stopping: () => boolean;
   /** Registers an upload so that stop can wait for it. */
   track: (upload: Promise<void>) => void;
+  /** The collector refused this station's upload for good (401 or 403 past the grace period). */
+  refused: (agent: StationAgent, refusal: Refusal & { summary: string }) => void;
 }
 
 /**
@@ -34,6 +36,8 @@ export class StationAgent {
   private offlineTicks = 0;
   private holdingBack = false;
   private busy = false;
+  /** Refused by the collector: it measures and sends nothing more this run. */
+  private halted = false;
 
   constructor(
     readonly profile: StationProfile,
@@ -49,8 +53,13 @@ export class StationAgent {
     return this.outbox.length;
   }
 
+  get stopped() {
+    return this.halted;
+  }
+
   /** Takes the readings due at `nowMs` and uploads when the station is ready to. */
   tick(nowMs: number) {
+    if (this.halted) return;
     const { options, counters } = this.ctx;
     const rng = this.rng;
     const timestamp = Math.max(nowMs, (this.lastTimestamp ?? nowMs - 1) + 1);
@@ -99,6 +108,12 @@ export class StationAgent {
       }
     }
     return low;
+  }
+
+  /** Stops measuring and sending; what it still buffers is counted as discarded. */
+  halt() {
+    this.halted = true;
+    this.ctx.counters.discarded += this.discard();
   }
 
   /** At stop: whatever was never uploaded. */
@@ -158,7 +173,13 @@ export class StationAgent {
 
   private upload(force: boolean) {
     const { options, counters } = this.ctx;
-    if (this.busy || this.offlineTicks > 0 || this.ctx.stopping() || this.outbox.length === 0)
+    if (
+      this.busy ||
+      this.halted ||
+      this.offlineTicks > 0 ||
+      this.ctx.stopping() ||
+      this.outbox.length === 0
+    )
       return;
     const single = !options.use_batch;
     let take: Outgoing[];
@@ -201,7 +222,9 @@ export class StationAgent {
     const upload = (async () => {
       try {
         const result = await this.ctx.uplink.deliver(take, single);
-        if (result.kind === 'answered') {
+        if (result.kind === 'answered' && result.refusal) {
+          this.ctx.refused(this, result.refusal);
+        } else if (result.kind === 'answered') {
           for (const item of take) if (item.valid && !item.duplicate) this.history.push(item);
           if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
         }

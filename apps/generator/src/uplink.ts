@@ -16,9 +16,33 @@ export interface Outgoing {
   sentOnce?: boolean;
 }
 
+/** Per-record reasons of a batch failure that say the token may not write the station. */
+const STATION_REFUSALS = new Set(['forbidden_station', 'station_disabled']);
+
+/**
+ * The collector refused the ingest credential (SPEC §12): not transient like a 503, so it is
+ * retried only over a short grace period, then the run or the station stops.
+ */
+export interface Refusal {
+  status: 401 | 403;
+  /** The collector's kind: missing_token, unknown_token, forbidden_station, station_disabled, … */
+  error: string;
+  /** The collector's message, shortened. */
+  message: string;
+  /** `token`: nothing sent with this token is taken; `station`: only `stations` are refused. */
+  scope: 'token' | 'station';
+  stations: string[];
+}
+
 export type PostOutcome =
   /** The collector answered for every record: those listed in `rejected` were refused. */
-  | { kind: 'answered'; status: number; rejected: Map<number, string[]>; wholeRequest: boolean }
+  | {
+      kind: 'answered';
+      status: number;
+      rejected: Map<number, string[]>;
+      wholeRequest: boolean;
+      refusal?: Refusal;
+    }
   /** 503/429: nothing was accepted; try again after `retryAfterMs`. */
   | { kind: 'unavailable'; status: number; retryAfterMs: number; message: string }
   /** No usable answer. `maybeDelivered`: the request may have reached the collector. */
@@ -38,6 +62,10 @@ function retryAfterMs(header: string | null): number {
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(100, Number.isFinite(ms) ? ms : 1000));
 }
+
+/** The collector's words in a status line: a string, kept short. */
+const said = (value: unknown, fallback: string) =>
+  (typeof value === 'string' && value !== '' ? value : fallback).slice(0, 200);
 
 type Issue = { path?: unknown; message?: unknown };
 const describe = (errors: unknown): string[] =>
@@ -108,13 +136,45 @@ export async function postRecords(
     };
   }
   const rejected = new Map<number, string[]>();
-  if (!single && Array.isArray(payload.failures) && (res.ok || res.status === 422)) {
-    for (const failure of payload.failures as { index?: unknown; errors?: unknown }[]) {
-      if (typeof failure.index === 'number') rejected.set(failure.index, describe(failure.errors));
+  if (
+    !single &&
+    Array.isArray(payload.failures) &&
+    (res.ok || res.status === 422 || res.status === 403)
+  ) {
+    let refusal: Refusal | undefined;
+    for (const failure of payload.failures as BatchFailure[]) {
+      if (typeof failure.index !== 'number') continue;
+      rejected.set(failure.index, describe(failure.errors));
+      if (typeof failure.reason !== 'string' || !STATION_REFUSALS.has(failure.reason)) continue;
+      const first = Array.isArray(failure.errors) ? (failure.errors[0] as Issue) : undefined;
+      refusal ??= {
+        status: 403,
+        error: failure.reason,
+        message: said(first?.message, 'refused'),
+        scope: 'station',
+        stations: [],
+      };
+      const station = failure.station_id ?? records[failure.index]?.station_id;
+      if (typeof station === 'string' && !refusal.stations.includes(station)) {
+        refusal.stations.push(station);
+      }
     }
-    return { kind: 'answered', status: res.status, rejected, wholeRequest: false };
+    return { kind: 'answered', status: res.status, rejected, wholeRequest: false, refusal };
   }
   if (res.ok) return { kind: 'answered', status: res.status, rejected, wholeRequest: false };
+  let refusal: Refusal | undefined;
+  if (res.status === 401 || res.status === 403) {
+    const station = records[0]?.station_id;
+    // A single reading's 403 is about its station; anything else refuses the token itself.
+    const scope = res.status === 403 && single ? 'station' : 'token';
+    refusal = {
+      status: res.status,
+      error: said(payload.error, res.status === 401 ? 'unauthorized' : 'forbidden'),
+      message: said(payload.message, res.statusText),
+      scope,
+      stations: scope === 'station' && typeof station === 'string' ? [station] : [],
+    };
+  }
   // A 4xx for the request as a whole: every record refused for the same reason(s).
   const reasons =
     single && res.status === 422 && Array.isArray(payload.details)
@@ -130,8 +190,11 @@ export async function postRecords(
     status: res.status,
     rejected,
     wholeRequest: !(single && res.status === 422),
+    refusal,
   };
 }
+
+type BatchFailure = { index?: unknown; errors?: unknown; reason?: unknown; station_id?: unknown };
 
 /** Caps requests in flight across all stations of a run. */
 export class Limiter {
@@ -186,8 +249,16 @@ export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 export type DeliveryResult =
-  /** The collector answered; `wholeRequest`: it refused the request itself (wrong URL, 413, …). */
-  | { kind: 'answered'; wholeRequest: boolean; lastReason?: string }
+  /**
+   * The collector answered; `wholeRequest`: it refused the request itself (wrong URL, 413, …);
+   * `refusal`: it refused the ingest token or a station, past the grace period.
+   */
+  | {
+      kind: 'answered';
+      wholeRequest: boolean;
+      lastReason?: string;
+      refusal?: Refusal & { summary: string };
+    }
   /** Stopped or gave up before an answer; the records are counted as discarded or unknown. */
   | { kind: 'unsent' };
 
@@ -202,16 +273,60 @@ export interface UplinkDeps {
   abort: AbortSignal;
   rng: Rng;
   logger: Logger;
+  /** Sent as `Authorization: Bearer` on every request; none when the collector needs none. */
+  token?: string;
+  /** Where `token` came from, for the hint in a refusal's message. */
+  tokenSource: TokenSource;
   /** Attempts before giving up (a live station never gives up). */
   maxAttempts?: number;
+  /** Waits before re-sending after a 401/403; default REFUSAL_RETRY_DELAYS_MS. */
+  refusalRetryDelaysMs?: readonly number[];
 }
+
+export type TokenSource = 'option' | 'env' | 'none';
 
 const BACKOFF_START_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
+/**
+ * A new token, or a station just registered or enabled, reaches every collector within 5 s
+ * (SPEC §12); so a refusal is re-sent over about 7 s before it counts.
+ */
+export const REFUSAL_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000];
+
+const TOKENS: Record<TokenSource, string> = {
+  none: 'the upload: no ingest token was sent',
+  env: 'the ingest token from GENERATOR_INGEST_TOKEN',
+  option: 'the ingest token passed as `token`',
+};
+const FIXES: Record<TokenSource, string> = {
+  none: 'set GENERATOR_INGEST_TOKEN or pass token',
+  env: 'set GENERATOR_INGEST_TOKEN or pass token',
+  option: 'pass a valid token, or none to use GENERATOR_INGEST_TOKEN',
+};
+
+/** What /status says about a refusal: what was refused, the collector's words, what to do. */
+export function describeRefusal(refusal: Refusal, source: TokenSource): string {
+  const answer = `(${refusal.status} ${refusal.error}: ${refusal.message})`;
+  if (refusal.scope === 'token') {
+    return `the collector refused ${TOKENS[source]} ${answer}; ${FIXES[source]}`;
+  }
+  const { stations } = refusal;
+  const named =
+    stations.length === 0
+      ? 'a station'
+      : `station${stations.length > 1 ? 's' : ''} ${stations.slice(0, 3).join(', ')}` +
+        (stations.length > 3 ? ` and ${stations.length - 3} more` : '');
+  const token = source === 'none' ? 'without an ingest token' : `for ${TOKENS[source]}`;
+  return (
+    `the collector refused ${named} ${token} ${answer}; use a gateway token with auto-register ` +
+    '(npm start gives the simulator one), or register and enable the station under its gateway'
+  );
+}
 
 /**
  * Sends records as a station does: on 503 it waits for Retry-After, on a network error it backs
- * off exponentially (with jitter), and it keeps the records until the collector answers. Every
+ * off exponentially (with jitter), and it keeps the records until the collector answers. A
+ * 401/403 is re-sent over a short grace period only, then answered with the refusal. Every
  * outcome is counted, and each acknowledged key is checked against the ledger.
  */
 export class Uplink {
@@ -230,7 +345,10 @@ export class Uplink {
     // Each upload is a trace of its own, as a real station's request would be; the collector
     // and the consumer log under it.
     const trace = childTrace();
-    const headers = { traceparent: formatTraceparent(trace) };
+    const headers: Record<string, string> = { traceparent: formatTraceparent(trace) };
+    if (this.deps.token) headers.authorization = `Bearer ${this.deps.token}`;
+    const graceDelays = this.deps.refusalRetryDelaysMs ?? REFUSAL_RETRY_DELAYS_MS;
+    let refusals = 0;
     let maybeDelivered = false;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (stop.aborted || !(await limiter.acquire(stop))) break;
@@ -264,9 +382,37 @@ export class Uplink {
             this.deps.logger.info({ collector: this.baseUrl }, 'collector answering again'),
           );
         }
+        const refusal = outcome.refusal && {
+          ...outcome.refusal,
+          summary: describeRefusal(outcome.refusal, this.deps.tokenSource),
+        };
+        // Re-sent only when nothing was taken, so a retry never duplicates accepted records.
+        const delay = outcome.status >= 400 ? graceDelays[refusals] : undefined;
+        if (refusal && delay !== undefined && attempt + 1 < maxAttempts) {
+          refusals++;
+          counters.requests.rejected++;
+          counters.lastError = refusal.summary;
+          withTrace(trace, () =>
+            this.deps.logger.debug(
+              { attempt, waitMs: delay, records: n, status: refusal.status, error: refusal.error },
+              'upload refused; re-sending once the collector may know the token',
+            ),
+          );
+          if (!(await pause(delay, stop))) {
+            counters.discarded += n;
+            return { kind: 'unsent' };
+          }
+          continue;
+        }
         this.account(items, outcome);
+        if (refusal) counters.lastError = refusal.summary;
         const reason = outcome.wholeRequest ? outcome.rejected.get(0)?.[0] : undefined;
-        return { kind: 'answered', wholeRequest: outcome.wholeRequest, lastReason: reason };
+        return {
+          kind: 'answered',
+          wholeRequest: outcome.wholeRequest,
+          lastReason: reason,
+          refusal,
+        };
       }
       if (outcome.kind === 'aborted') {
         counters.unknownOutcome += n;

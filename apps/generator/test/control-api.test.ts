@@ -154,6 +154,7 @@ describe('run control', () => {
       name: expect.any(String),
       latitude: expect.any(Number),
       elevation: expect.any(Number),
+      timezone: expect.stringMatching(/^[A-Z][A-Za-z_]+\/[A-Za-z_]+$/),
       climate: { kind: expect.any(String), mean_temperature: expect.any(Number) },
     });
     const preview = (await app.inject({ method: 'GET', url: '/stations?count=2&seed=5' })).json();

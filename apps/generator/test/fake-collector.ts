@@ -1,38 +1,94 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeIssues, readingKey, readingSchema } from '@weather/core/reading';
+import { TOKEN_PATTERN } from '@weather/core/tokens';
 
 export interface Received {
   at: number;
   path: string;
   records: Record<string, unknown>[];
+  headers: IncomingHttpHeaders;
 }
+
+type StationRefusal = 'forbidden_station' | 'station_disabled';
+const REFUSAL_MESSAGES: Record<StationRefusal, string> = {
+  forbidden_station: 'This token may not write this station',
+  station_disabled: 'This station is disabled',
+};
 
 type Override = (request: Received, res: ServerResponse) => boolean;
 
 /**
  * A stand-in for the collector's HTTP API (validation and answers as SPEC §4, no Kafka), that
- * remembers what it accepted. `override` may answer a request itself (503, slow, …).
+ * remembers what it accepted and the headers of every request. `override` may answer a request
+ * itself (503, slow, …); `requireTokens` and `refuseStations` answer 401 and 403 as SPEC §12.
  */
 export async function startFakeCollector(port = 0) {
   const schema = readingSchema();
   const requests: Received[] = [];
   const accepted = new Map<string, number>();
-  const counts = { rejected: 0 };
+  const counts = { rejected: 0, unauthorized: 0 };
   let override: Override | undefined;
+  let tokens: Set<string> | undefined;
+  const refusedStations = new Map<string, StationRefusal>();
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  /** The collector's 401, or undefined when the request's token is one it knows. */
+  const unauthorized = (header: string | undefined) => {
+    if (!tokens) return undefined;
+    if (header === undefined) return 'missing_token';
+    const token = /^Bearer (\S+)$/.exec(header)?.[1];
+    if (token === undefined || !TOKEN_PATTERN.test(token)) return 'malformed_token';
+    return tokens.has(token) ? undefined : 'unknown_token';
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = req.url ?? '';
     const parsed = JSON.parse(body) as Record<string, unknown>;
     const batch = path === '/weather-data/batch';
     const records = batch ? (parsed.records as Record<string, unknown>[]) : [parsed];
-    const request = { at: Date.now(), path, records };
+    const request = { at: Date.now(), path, records, headers: req.headers };
     requests.push(request);
     if (override?.(request, res)) return;
-    const failures: { index: number; errors: { path: string; message: string }[] }[] = [];
+    const refusedToken = unauthorized(req.headers.authorization);
+    if (refusedToken) {
+      counts.unauthorized++;
+      json(
+        res,
+        401,
+        { error: refusedToken, message: `fake collector: ${refusedToken}` },
+        { 'www-authenticate': 'Bearer realm="ingest"' },
+      );
+      return;
+    }
+    const failures: {
+      index: number;
+      errors: { path: string; message: string }[];
+      reason?: StationRefusal;
+      station_id?: string;
+    }[] = [];
+    let forbidden = 0;
     records.forEach((record, index) => {
       const result = schema.safeParse(record);
-      if (result.success) {
+      const refusal = result.success ? refusedStations.get(result.data.station_id) : undefined;
+      if (result.success && refusal) {
+        forbidden++;
+        failures.push({
+          index,
+          station_id: result.data.station_id,
+          reason: refusal,
+          errors: [{ path: 'station_id', message: REFUSAL_MESSAGES[refusal] }],
+        });
+      } else if (result.success) {
         const key = readingKey(result.data);
         accepted.set(key, (accepted.get(key) ?? 0) + 1);
       } else {
@@ -41,7 +97,14 @@ export async function startFakeCollector(port = 0) {
       }
     });
     const ok = failures.length < records.length;
-    res.writeHead(ok ? 202 : 422, { 'content-type': 'application/json' });
+    if (!batch && forbidden > 0) {
+      const reason = failures[0]?.reason as StationRefusal;
+      json(res, 403, { error: reason, message: REFUSAL_MESSAGES[reason] });
+      return;
+    }
+    res.writeHead(ok ? 202 : forbidden === failures.length ? 403 : 422, {
+      'content-type': 'application/json',
+    });
     if (batch) {
       res.end(
         JSON.stringify({
@@ -91,8 +154,21 @@ export async function startFakeCollector(port = 0) {
       for (const n of accepted.values()) total += n;
       return total;
     },
+    /** Requests answered 401. */
+    get unauthorized() {
+      return counts.unauthorized;
+    },
     answerWith(fn: Override | undefined) {
       override = fn;
+    },
+    /** From now on, only these tokens may ingest (401 otherwise); undefined: no auth. */
+    requireTokens(list: string[] | undefined) {
+      tokens = list && new Set(list);
+    },
+    /** Readings of these stations are refused, as for a token that may not write them. */
+    refuseStations(ids: string[], reason: StationRefusal = 'forbidden_station') {
+      refusedStations.clear();
+      for (const id of ids) refusedStations.set(id, reason);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { GeneratorStatus } from '@weather/contracts/generator';
 import { createLogger } from '@weather/core/logger';
-import { createApp } from '../src/app';
+import { type AppDeps, createApp } from '../src/app';
 
 export const silentLogger = () =>
   createLogger({
@@ -10,9 +10,34 @@ export const silentLogger = () =>
     destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
   });
 
-/** The generator app in-process (no port), sending to `collectorUrl`. */
-export async function buildApp(collectorUrl: string) {
-  return createApp({ logger: silentLogger(), collectorUrl, stopGraceMs: 5000 });
+/** A logger that keeps its lines, to check what reached the log. */
+export const capturingLogger = () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    service: 'generator',
+    level: 'debug',
+    destination: new Writable({
+      write: (chunk, _encoding, callback) => {
+        lines.push(String(chunk));
+        callback();
+      },
+    }),
+  });
+  return { logger, lines };
+};
+
+/**
+ * The generator app in-process (no port), sending to `collectorUrl`; refused uploads are
+ * re-sent after 50 and 100 ms instead of seconds.
+ */
+export async function buildApp(collectorUrl: string, deps: Partial<AppDeps> = {}) {
+  return createApp({
+    logger: silentLogger(),
+    collectorUrl,
+    stopGraceMs: 5000,
+    refusalRetryDelaysMs: [50, 100],
+    ...deps,
+  });
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,4 +1,5 @@
 import type { BackfillStatus, RunStatus, StartOptionsInput } from '@weather/contracts/generator';
+import { issueToken } from '@weather/core/tokens';
 import { createPipeline, type Pipeline, stats, until } from '@weather/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -36,7 +37,10 @@ async function startPipeline(label: string) {
   pipeline = await createPipeline(label);
   const collector = await pipeline.collector();
   const consumer = await pipeline.consumer();
-  const generator = await pipeline.service('generator', { COLLECTOR_URL: collector.url });
+  const generator = await pipeline.service('generator', {
+    COLLECTOR_URL: collector.url,
+    GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
+  });
   return { pipeline, collector, consumer, generator };
 }
 
@@ -147,6 +151,37 @@ describe('generator → collector → Kafka → consumer → database', () => {
       consumed.duplicates_dropped_memory + consumed.duplicates_dropped_database,
     ).toBeGreaterThanOrEqual(run.duplicates_accepted);
     expect(consumed.dead_lettered).toBe(0);
+  });
+
+  it('stops a run whose token the collector does not know, saying why, and stores nothing', async () => {
+    pipeline = await createPipeline('gen-token');
+    const collector = await pipeline.collector();
+    const generator = await pipeline.service('generator', {
+      COLLECTOR_URL: collector.url,
+      GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
+    });
+    const unknown = issueToken('gateway').token;
+    const started = await call(`${generator.url}/start`, 'POST', {
+      stations: 2,
+      interval: 0.05,
+      token: unknown,
+    });
+    expect(started.status).toBe(202);
+    // Past the grace period (about 7 s) in which a new token reaches every collector.
+    const run = await until('the run to fail', async () => {
+      const { body } = await call<{ run: RunStatus }>(`${generator.url}/status`);
+      return body.run.state === 'failed' ? body.run : undefined;
+    });
+    expect(run.last_error).toMatch(
+      /^the collector refused the ingest token passed as `token` \(401 unknown_token: The token is unknown or has been revoked\); pass a valid token/,
+    );
+    expect(run).toMatchObject({ accepted: 0, options: { token_source: 'option' } });
+    expect(run.requests.total).toBeLessThanOrEqual(2 * 4);
+    expect(await collectorCounter(collector.url, 'collector_ingest_refused_total')).toBe(
+      run.requests.total,
+    );
+    expect(JSON.stringify(run)).not.toContain(unknown);
+    expect(await pipeline.rowCount()).toBe(0);
   });
 
   it('backfills 3 stations × 2 hours at 60 s into exactly 360 rows ending now', async () => {

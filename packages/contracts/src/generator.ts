@@ -1,4 +1,5 @@
 import { localUrl } from '@weather/core/services';
+import { TOKEN_PATTERN } from '@weather/core/tokens';
 import { z } from 'zod';
 import { MAX_BATCH_RECORDS } from './collector';
 
@@ -47,6 +48,26 @@ const httpUrl = z
       `The collector's base URL, e.g. ${localUrl('collector')} (a trailing /weather-data or ` +
       "/weather-data/batch is accepted); default: the generator's COLLECTOR_URL. Must be one of " +
       "the generator's GENERATOR_ALLOWED_TARGETS (default: only COLLECTOR_URL), else 400",
+  });
+
+const ingestToken = z
+  .string({ error: 'must be a string' })
+  // The message never repeats the value: it is a secret.
+  .regex(TOKEN_PATTERN, 'must be an ingest token: wxs_ or wxg_ followed by 32 base64url characters')
+  .meta({
+    description:
+      "Ingest token sent to the collector (Authorization: Bearer) instead of the generator's " +
+      'GENERATOR_INGEST_TOKEN, for this run only. Never echoed: /status shows only `token_source`',
+  });
+
+/** Where a run's ingest token came from; the token itself is never part of an answer. */
+const tokenSource = z
+  .enum(['option', 'env', 'none'])
+  .optional()
+  .meta({
+    description:
+      'Where the ingest token sent to the collector came from: the `token` option, ' +
+      'GENERATOR_INGEST_TOKEN, or none (a collector with INGEST_AUTH=off). The token is never shown',
   });
 
 const seed = z
@@ -116,19 +137,29 @@ const startShape = {
 };
 
 /** Options of `POST /start`; every field has a default. */
-export const startOptionsSchema = z.strictObject(startShape).superRefine((options, ctx) => {
-  if (options.burst_percent > 0 && options.burst_size >= options.interval * 1000) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['burst_size'],
-      message:
-        'must be smaller than interval in milliseconds (burst readings are at least 1 ms apart)',
-    });
-  }
-});
+export const startOptionsSchema = z
+  .strictObject({ ...startShape, token: ingestToken.optional() })
+  .superRefine((options, ctx) => {
+    if (options.burst_percent > 0 && options.burst_size >= options.interval * 1000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['burst_size'],
+        message:
+          'must be smaller than interval in milliseconds (burst readings are at least 1 ms apart)',
+      });
+    }
+  });
 export type StartOptionsInput = z.input<typeof startOptionsSchema>;
-/** Start options as a run uses them: defaults applied, the collector URL resolved. */
-export const runOptionsSchema = z.object({ ...startShape, collector_url: z.string() });
+/**
+ * Start options as a run reports them: defaults applied, the collector URL resolved, the token
+ * replaced by where it came from. `token_source` is optional so that a status without it still
+ * validates.
+ */
+export const runOptionsSchema = z.object({
+  ...startShape,
+  collector_url: z.string(),
+  token_source: tokenSource,
+});
 export type RunOptions = z.output<typeof runOptionsSchema>;
 
 const backfillShape = {
@@ -160,22 +191,26 @@ export const backfillReadingsPerStation = (options: { days: number; interval: nu
   Math.floor(Math.round(options.days * 86_400_000) / Math.round(options.interval * 1000));
 
 /** Options of `POST /backfill`; every field has a default. */
-export const backfillOptionsSchema = z.strictObject(backfillShape).superRefine((options, ctx) => {
-  const perStation = backfillReadingsPerStation(options);
-  if (perStation < 1) {
-    ctx.addIssue({ code: 'custom', path: ['days'], message: 'must span at least one interval' });
-  } else if (perStation * options.stations > MAX_BACKFILL_READINGS) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['days'],
-      message: `stations × days / interval must be at most ${MAX_BACKFILL_READINGS.toLocaleString('en')} readings (asked for ${(perStation * options.stations).toLocaleString('en')})`,
-    });
-  }
-});
+export const backfillOptionsSchema = z
+  .strictObject({ ...backfillShape, token: ingestToken.optional() })
+  .superRefine((options, ctx) => {
+    const perStation = backfillReadingsPerStation(options);
+    if (perStation < 1) {
+      ctx.addIssue({ code: 'custom', path: ['days'], message: 'must span at least one interval' });
+    } else if (perStation * options.stations > MAX_BACKFILL_READINGS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['days'],
+        message: `stations × days / interval must be at most ${MAX_BACKFILL_READINGS.toLocaleString('en')} readings (asked for ${(perStation * options.stations).toLocaleString('en')})`,
+      });
+    }
+  });
 export type BackfillOptionsInput = z.input<typeof backfillOptionsSchema>;
+/** Backfill options as the backfill reports them (see `runOptionsSchema`). */
 export const resolvedBackfillOptionsSchema = z.object({
   ...backfillShape,
   collector_url: z.string(),
+  token_source: tokenSource,
 });
 export type ResolvedBackfillOptions = z.output<typeof resolvedBackfillOptionsSchema>;
 
@@ -200,8 +235,12 @@ const countersShape = {
   ),
   sent: described('Records posted to the collector, every attempt counted'),
   accepted: described('Records the collector acknowledged (2xx), duplicates included'),
-  rejected: described('Records the collector refused (per-record 422 or a 4xx for the request)'),
-  retried: described('Records posted again after a 503 or a network error'),
+  rejected: described(
+    'Records the collector refused (per-record 422 or 403, or a 4xx for the request, such as 401 for the ingest token)',
+  ),
+  retried: described(
+    'Records posted again after a 503/429, a network error, or a 401/403 within its short grace period',
+  ),
   unique_accepted: described(
     'Distinct (station_id, timestamp) keys acknowledged: the rows the database should hold',
   ),
@@ -232,11 +271,17 @@ const countersShape = {
     description:
       'Accepted records per second: a live run over the last 10 s, a backfill over its whole time',
   }),
-  last_error: z.string().nullable(),
+  last_error: z.string().nullable().meta({
+    description:
+      'The latest failure: a network error or 5xx, or why the collector refused the ingest token or a station',
+  }),
 };
 
 export const runStatusSchema = z.object({
-  state: z.enum(['running', 'stopping', 'stopped']),
+  state: z.enum(['running', 'stopping', 'stopped', 'failed']).meta({
+    description:
+      'failed: the run stopped itself because the collector refused its ingest token (401), or every station (403); `last_error` says why',
+  }),
   started_at: z.string(),
   stopped_at: z.string().nullable(),
   options: runOptionsSchema,
@@ -288,6 +333,7 @@ export const simulatedStationSchema = z.object({
   latitude: z.number(),
   longitude: z.number(),
   elevation: z.number().meta({ description: 'Metres above sea level' }),
+  timezone: z.string().meta({ description: 'IANA time zone of the place, e.g. Europe/London' }),
   climate: z.object({
     kind: z.string().meta({ description: 'maritime, continental, desert, alpine, …' }),
     mean_temperature: z.number().meta({ description: 'Annual mean at sea level, °C' }),

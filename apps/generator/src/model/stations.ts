@@ -32,6 +32,8 @@ export interface StationProfile {
   longitude: number;
   /** Metres above sea level. */
   elevation: number;
+  /** IANA time zone of the place, e.g. `Europe/London`. */
+  timezone: string;
   climate: Climate;
 }
 
@@ -40,6 +42,11 @@ interface Region {
   latitude: [number, number];
   longitude: [number, number];
   elevation: [number, number];
+  /**
+   * Time zones across the region, west to east: each applies up to its longitude, the last to
+   * the region's eastern edge. Regions are wide, so one zone would not fit every station.
+   */
+  zones: readonly (readonly [upToLongitude: number, zone: string])[];
 }
 
 // Rough, plausible climates; the point is variety between stations, not climatology.
@@ -60,6 +67,11 @@ const REGIONS: Region[] = [
     latitude: [48, 58],
     longitude: [-10, 8],
     elevation: [0, 300],
+    zones: [
+      [-5.5, 'Europe/Dublin'],
+      [2, 'Europe/London'],
+      [8, 'Europe/Paris'],
+    ],
   },
   {
     climate: {
@@ -77,6 +89,13 @@ const REGIONS: Region[] = [
     latitude: [45, 58],
     longitude: [15, 60],
     elevation: [80, 600],
+    zones: [
+      [24, 'Europe/Warsaw'],
+      [32, 'Europe/Kyiv'],
+      [48, 'Europe/Moscow'],
+      [56, 'Europe/Samara'],
+      [60, 'Asia/Yekaterinburg'],
+    ],
   },
   {
     climate: {
@@ -94,6 +113,12 @@ const REGIONS: Region[] = [
     latitude: [35, 44],
     longitude: [-6, 30],
     elevation: [0, 500],
+    zones: [
+      [3, 'Europe/Madrid'],
+      [19, 'Europe/Rome'],
+      [26, 'Europe/Athens'],
+      [30, 'Europe/Istanbul'],
+    ],
   },
   {
     climate: {
@@ -111,6 +136,12 @@ const REGIONS: Region[] = [
     latitude: [20, 32],
     longitude: [-8, 50],
     elevation: [0, 900],
+    zones: [
+      [12, 'Africa/Algiers'],
+      [25, 'Africa/Tripoli'],
+      [35, 'Africa/Cairo'],
+      [50, 'Asia/Riyadh'],
+    ],
   },
   {
     climate: {
@@ -128,6 +159,21 @@ const REGIONS: Region[] = [
     latitude: [-10, 15],
     longitude: [-80, 120],
     elevation: [0, 400],
+    zones: [
+      [-66, 'America/Bogota'],
+      [-54, 'America/Manaus'],
+      [-34, 'America/Belem'],
+      [-20, 'America/Noronha'],
+      [2, 'Africa/Abidjan'],
+      [15, 'Africa/Lagos'],
+      [22, 'Africa/Kinshasa'],
+      [30, 'Africa/Lubumbashi'],
+      [52, 'Africa/Nairobi'],
+      [66, 'Indian/Mahe'],
+      [98, 'Asia/Kolkata'],
+      [114, 'Asia/Jakarta'],
+      [120, 'Asia/Makassar'],
+    ],
   },
   {
     climate: {
@@ -145,6 +191,10 @@ const REGIONS: Region[] = [
     latitude: [44, 48],
     longitude: [6, 14],
     elevation: [1200, 2800],
+    zones: [
+      [10.5, 'Europe/Zurich'],
+      [14, 'Europe/Vienna'],
+    ],
   },
   {
     climate: {
@@ -162,6 +212,19 @@ const REGIONS: Region[] = [
     latitude: [60, 68],
     longitude: [-150, 30],
     elevation: [0, 500],
+    zones: [
+      [-141, 'America/Anchorage'],
+      [-124, 'America/Whitehorse'],
+      [-102, 'America/Edmonton'],
+      [-85, 'America/Rankin_Inlet'],
+      [-58, 'America/Iqaluit'],
+      [-24, 'America/Nuuk'],
+      [-10, 'Atlantic/Reykjavik'],
+      [-3, 'Atlantic/Faroe'],
+      [12, 'Europe/Oslo'],
+      [20, 'Europe/Stockholm'],
+      [30, 'Europe/Helsinki'],
+    ],
   },
   {
     climate: {
@@ -179,6 +242,11 @@ const REGIONS: Region[] = [
     latitude: [-45, -33],
     longitude: [140, 176],
     elevation: [0, 400],
+    zones: [
+      [150, 'Australia/Melbourne'],
+      [166, 'Australia/Sydney'],
+      [176, 'Pacific/Auckland'],
+    ],
   },
 ];
 
@@ -223,6 +291,9 @@ export const stationId = (index: number) => `SIM-${String(index + 1).padStart(3,
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+const zoneAt = (region: Region, longitude: number) =>
+  (region.zones.find(([upTo]) => longitude <= upTo) ?? region.zones.at(-1))?.[1] ?? 'UTC';
+
 /**
  * The stations of a simulation: identity, place and climate, the same for the same seed and
  * index. Regions are dealt round-robin (in a seed-dependent order) so that even a few stations
@@ -234,12 +305,17 @@ export function createStations(count: number, seed: string | number): StationPro
     const rng = createRng(seed, 'station', index);
     const region = order[index % order.length] as Region;
     const jitter = (spread: number) => rng.range(-spread, spread);
+    const name = `${rng.pick(NAME_STARTS)}${rng.pick(NAME_ENDS)}${rng.pick(NAME_KINDS)}`;
+    const latitude = round(rng.range(...region.latitude), 4);
+    const longitude = round(rng.range(...region.longitude), 4);
     return {
       id: stationId(index),
-      name: `${rng.pick(NAME_STARTS)}${rng.pick(NAME_ENDS)}${rng.pick(NAME_KINDS)}`,
-      latitude: round(rng.range(...region.latitude), 4),
-      longitude: round(rng.range(...region.longitude), 4),
+      name,
+      latitude,
+      longitude,
       elevation: Math.round(rng.range(...region.elevation)),
+      // From the place, not drawn: the random sequence, so every station, stays as it was.
+      timezone: zoneAt(region, longitude),
       climate: {
         ...region.climate,
         meanTemperature: round(region.climate.meanTemperature + jitter(2), 2),
