@@ -9,7 +9,10 @@ export default async function globalSetup() {
   const pipeline = await createPipeline('e2e');
   const collector = await pipeline.collector();
   const consumer = await pipeline.consumer();
-  const generator = await pipeline.service('generator', { COLLECTOR_URL: collector.url });
+  const generator = await pipeline.service('generator', {
+    COLLECTOR_URL: collector.url,
+    GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
+  });
   const query = await pipeline.service('query');
   const web = await pipeline.service('web', {
     COLLECTOR_URL: collector.url,
@@ -19,6 +22,9 @@ export default async function globalSetup() {
     LOG_LEVEL: 'warn',
   });
   process.env.E2E_BASE_URL = web.url;
+  // For tests that set up what only an operator can (registry rows) and post readings directly.
+  process.env.E2E_DATABASE_URL = pipeline.database.url;
+  process.env.E2E_COLLECTOR_URL = collector.url;
 
   return () => pipeline.close();
 }

@@ -56,11 +56,17 @@ function requestsFor(path: string, operation: Operation, status: string): [strin
     case '200':
       return [[web.url, url(station, query)]];
     case '400':
-      return [
-        [web.url, url(station, '?start_time=yesterday')],
-        [web.url, url('bad;id')],
-        [web.url, url('%ZZ')],
-      ];
+      // A path without a station refuses its paging input instead.
+      return path.includes('{station_id}')
+        ? [
+            [web.url, url(station, '?start_time=yesterday')],
+            [web.url, url('bad;id')],
+            [web.url, url('%ZZ')],
+          ]
+        : [
+            [web.url, url(station, '?limit=0')],
+            [web.url, url(station, '?cursor=not-a-cursor')],
+          ];
     case '404':
       return [[web.url, url('NOPE-404', query)]];
     case '414':
@@ -91,7 +97,7 @@ describe('the OpenAPI document', () => {
       'GET /weather/{station_id}': ['200', '400', '404', '414', '503'],
       'GET /weather/aggregate/{station_id}': ['200', '400', '404', '414', '503'],
       'GET /weather/timeseries/{station_id}': ['200', '400', '404', '414', '503'],
-      'GET /stations': ['200', '414', '503'],
+      'GET /stations': ['200', '400', '414', '503'],
     });
   });
 

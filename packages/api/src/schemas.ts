@@ -128,11 +128,16 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
   const stationSummary = z.object({
     station_id: z.string(),
     name: z.string().nullable(),
+    description: z.string().nullable(),
     latitude: z.number().nullable(),
     longitude: z.number().nullable(),
-    elevation: z.number().nullable(),
-    first_seen: z.string(),
-    last_seen: z.string(),
+    elevation: z.number().nullable().meta({ description: 'Metres above sea level' }),
+    timezone: z.string().meta({ description: 'IANA time zone of the station' }),
+    tags: z.array(z.string()),
+    enabled: z.boolean().meta({ description: 'A disabled station’s readings are refused' }),
+    gateway_id: z.string().nullable(),
+    first_seen: z.string().nullable().meta({ description: 'Null until the station reports' }),
+    last_seen: z.string().nullable().meta({ description: 'Null until the station reports' }),
     latest: readingRow.nullable(),
   });
 
@@ -161,3 +166,35 @@ export const {
   stationSummary,
   stationsPage,
 } = apiSchemasFor();
+
+/** An ingest credential as the registry lists it: its visible prefix and times, never its hash. */
+export const registryCredential = z.object({
+  prefix: z.string().meta({ description: 'The token’s first characters, which name it' }),
+  kind: z.enum(['station', 'gateway']),
+  created_at: z.string(),
+  last_used_at: z.string().nullable().meta({ description: 'Null until the token is used' }),
+  revoked_at: z.string().nullable().meta({ description: 'Null while the token is valid' }),
+});
+
+/** A registered station with its credentials (SPEC §12). */
+export const registryStation = stationSummary.omit({ latest: true }).extend({
+  expected_interval_s: z.number().nullable(),
+  registered_at: z.string(),
+  credentials: z.array(registryCredential),
+});
+
+export const registryGateway = z.object({
+  gateway_id: z.string(),
+  name: z.string().nullable(),
+  auto_register: z
+    .boolean()
+    .meta({ description: 'An unknown station it sends is registered under it' }),
+  created_at: z.string(),
+  credentials: z.array(registryCredential),
+});
+
+/** Every registered station and every gateway, each with its ingest credentials. */
+export const stationRegistry = z.object({
+  stations: z.array(registryStation),
+  gateways: z.array(registryGateway),
+});

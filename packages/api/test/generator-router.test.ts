@@ -126,8 +126,10 @@ describe('generator procedures', () => {
       duplicate_percent: 20,
     });
     expect(calls[0]?.body).not.toHaveProperty('collector_url');
+    // Then the run's stations, whose names and places go into the registry.
+    expect(calls[1]).toMatchObject({ method: 'GET', path: '/stations?count=3&seed=1' });
     await caller(url).start();
-    expect(calls[1]?.body).toMatchObject({ stations: 10 });
+    expect(calls[2]?.body).toMatchObject({ stations: 10 });
   });
 
   it('refuses bad options before calling the generator', async () => {
@@ -175,6 +177,7 @@ describe('generator procedures', () => {
       latitude: 51.2,
       longitude: -1.5,
       elevation: 120,
+      timezone: 'Europe/London',
       climate: {
         kind: 'maritime',
         mean_temperature: 10,

@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <Link href="/">Overview</Link>
+            <Link href="/stations">Stations</Link>
             <Link href="/docs">API docs</Link>
           </nav>
         </header>

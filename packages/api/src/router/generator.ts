@@ -13,6 +13,7 @@ import {
   stopResultSchema,
 } from '@weather/contracts/generator';
 import { defaults } from '@weather/core/env';
+import { registerSimulatedStations } from '@weather/registry';
 import { z } from 'zod';
 import { type ApiContext, publicProcedure, router } from '../trpc';
 
@@ -49,6 +50,20 @@ async function forward<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The names, places and time zones of a run's simulated stations, into the registry, so the
+ * dashboard shows them (their ids are registered by the simulator gateway on first reading).
+ * The run goes on whether or not this works.
+ */
+async function describeRun(ctx: ApiContext, options: { stations?: number; seed?: number }) {
+  try {
+    const simulated = await client(ctx).stations({ count: options.stations, seed: options.seed });
+    await registerSimulatedStations(ctx.db, simulated);
+  } catch (err) {
+    ctx.logger?.warn({ err }, 'could not register the simulated stations');
+  }
+}
+
 /** Generator controls for the dashboard: the station simulator's HTTP API, typed. */
 export const generatorRouter = router({
   status: publicProcedure
@@ -59,7 +74,11 @@ export const generatorRouter = router({
   start: publicProcedure
     .input(startOptionsSchema.prefault({}))
     .output(startResultSchema)
-    .mutation(({ ctx, input }) => forward(() => client(ctx).start(input))),
+    .mutation(async ({ ctx, input }) => {
+      const started = await forward(() => client(ctx).start(input));
+      await describeRun(ctx, input);
+      return started;
+    }),
 
   /** Stops the live run and any backfill; answers with the final counts. */
   stop: publicProcedure
@@ -76,5 +95,9 @@ export const generatorRouter = router({
   backfill: publicProcedure
     .input(backfillOptionsSchema.prefault({}))
     .output(backfillResultSchema)
-    .mutation(({ ctx, input }) => forward(() => client(ctx).backfill(input))),
+    .mutation(async ({ ctx, input }) => {
+      const started = await forward(() => client(ctx).backfill(input));
+      await describeRun(ctx, input);
+      return started;
+    }),
 });

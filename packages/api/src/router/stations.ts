@@ -1,8 +1,28 @@
-import { latestReadings, listSparklines } from '@weather/db';
+import {
+  type CredentialInfo,
+  type Database,
+  type Gateway,
+  getStation,
+  latestReadings,
+  listAllCredentials,
+  listGateways,
+  listRegisteredStations,
+  listSparklines,
+  type RegisteredStation,
+  RegistryError,
+  type StationSummary,
+} from '@weather/db';
 import { z } from 'zod';
-import { readingRow, stationParam, stationSummary, stationsPage } from '../schemas';
+import {
+  readingRow,
+  type registryCredential,
+  stationParam,
+  stationRegistry,
+  stationSummary,
+  stationsPage,
+} from '../schemas';
 import { listStationsPage, type StationsQuery, stationsQuery } from '../services/stations';
-import { cached, publicProcedure, router, syncOutput } from '../trpc';
+import { cached, notFound, publicProcedure, router, syncOutput } from '../trpc';
 
 /** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
 const LIST_ENTRY = { params: null, ttlSeconds: 60 };
@@ -46,4 +66,95 @@ export const stationsRouter = router({
     .input(z.object({ station_ids: z.array(stationParam).min(1).max(1000) }))
     .output(syncOutput(z.array(readingRow)))
     .query(({ ctx, input }) => latestReadings(ctx.db, input.station_ids)),
+
+  /**
+   * One station as the list shows it, for its page; an unregistered id is 404. Two primary-key
+   * lookups, uncached like `latest`: a name changed from the CLI shows at once.
+   */
+  get: publicProcedure
+    .input(z.object({ station_id: stationParam }))
+    .output(syncOutput(stationSummary))
+    .query(({ ctx, input }) => stationSummaryOf(ctx.db, input.station_id)),
+
+  /** The registry for the stations page: stations and gateways with their credentials, no hashes. */
+  registry: publicProcedure.output(syncOutput(stationRegistry)).query(async ({ ctx }) => {
+    const [stations, gateways, credentials] = await Promise.all([
+      listRegisteredStations(ctx.db),
+      listGateways(ctx.db),
+      listAllCredentials(ctx.db),
+    ]);
+    return registryOf(stations, gateways, credentials);
+  }),
 });
+
+type Registry = z.infer<typeof stationRegistry>;
+type Credential = z.infer<typeof registryCredential>;
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+async function stationSummaryOf(db: Database, stationId: string): Promise<StationSummary> {
+  const [station, latest] = await Promise.all([
+    getStation(db, stationId).catch((error: unknown) => {
+      if (error instanceof RegistryError && error.code === 'not_found') {
+        throw notFound(`Unknown station "${stationId}"`);
+      }
+      throw error;
+    }),
+    latestReadings(db, [stationId]),
+  ]);
+  return { ...registryFields(station), latest: latest[0] ?? null };
+}
+
+function registryFields(s: RegisteredStation) {
+  return {
+    station_id: s.id,
+    name: s.name,
+    description: s.description,
+    latitude: s.latitude,
+    longitude: s.longitude,
+    elevation: s.elevation,
+    timezone: s.timezone,
+    tags: s.tags,
+    enabled: s.enabled,
+    gateway_id: s.gatewayId,
+    first_seen: iso(s.firstSeen),
+    last_seen: iso(s.lastSeen),
+  };
+}
+
+/** Each station and gateway with its own credentials (oldest first, as listed). */
+function registryOf(
+  stations: RegisteredStation[],
+  gateways: Gateway[],
+  credentials: CredentialInfo[],
+): Registry {
+  const byOwner = new Map<string, Credential[]>();
+  for (const c of credentials) {
+    const owner = c.kind === 'station' ? `s:${c.stationId}` : `g:${c.gatewayId}`;
+    const list = byOwner.get(owner) ?? [];
+    // Field by field: whatever else a credential row carries never reaches the answer.
+    list.push({
+      prefix: c.prefix,
+      kind: c.kind,
+      created_at: c.createdAt.toISOString(),
+      last_used_at: iso(c.lastUsedAt),
+      revoked_at: iso(c.revokedAt),
+    });
+    byOwner.set(owner, list);
+  }
+  return {
+    stations: stations.map((s) => ({
+      ...registryFields(s),
+      expected_interval_s: s.expectedIntervalS,
+      registered_at: s.registeredAt.toISOString(),
+      credentials: byOwner.get(`s:${s.id}`) ?? [],
+    })),
+    gateways: gateways.map((g) => ({
+      gateway_id: g.id,
+      name: g.name,
+      auto_register: g.autoRegister,
+      created_at: g.createdAt.toISOString(),
+      credentials: byOwner.get(`g:${g.id}`) ?? [],
+    })),
+  };
+}

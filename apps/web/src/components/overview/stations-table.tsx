@@ -13,7 +13,8 @@ type Latest = Record<Measurement, number | null> | null;
 export interface StationRow {
   station_id: string;
   name: string | null;
-  last_seen: string;
+  /** Null until the station first reports. */
+  last_seen: string | null;
   latest: Latest;
 }
 
@@ -28,9 +29,14 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   ...HEADLINE.map(({ name, label }) => ({ key: name, label })),
 ];
 
+/** What a row is known by: its name, else its id. */
+const labelOf = (row: StationRow) => row.name ?? row.station_id;
+
 function sortValue(row: StationRow, key: SortKey): string | number {
-  if (key === 'station') return row.station_id;
-  if (key === 'last_seen') return row.last_seen;
+  // By the label shown, so named and unnamed stations interleave as they read.
+  if (key === 'station') return labelOf(row).toLowerCase();
+  // ISO times sort as text; a station never seen sorts before every time.
+  if (key === 'last_seen') return row.last_seen ?? '';
   return row.latest?.[key] ?? Number.NEGATIVE_INFINITY;
 }
 
@@ -117,13 +123,15 @@ export function StationsTable({
                   className={stale ? 'row-stale' : undefined}
                 >
                   <td>
-                    <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>
-                      {s.name ?? s.station_id}
-                    </Link>
-                    {s.name && <span className="muted"> {s.station_id}</span>}
+                    <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>{labelOf(s)}</Link>
+                    {s.name && <span className="muted station-cell-id"> {s.station_id}</span>}
                     {stale && <span className="badge badge-stale">stale</span>}
                   </td>
-                  <td title={s.last_seen}>{relativeTime(s.last_seen, now)}</td>
+                  {s.last_seen ? (
+                    <td title={s.last_seen}>{relativeTime(s.last_seen, now)}</td>
+                  ) : (
+                    <td className="muted">never</td>
+                  )}
                   {HEADLINE.map((column) => {
                     const value = s.latest?.[column.name] ?? null;
                     const beside = column.with ? (s.latest?.[column.with] ?? null) : null;
@@ -139,7 +147,7 @@ export function StationsTable({
                   <td>
                     <Sparkline
                       values={sparklines.get(s.station_id) ?? []}
-                      label={`Temperature over the last hour of ${s.station_id}`}
+                      label={`Temperature over the last hour of ${labelOf(s)}`}
                     />
                   </td>
                 </tr>

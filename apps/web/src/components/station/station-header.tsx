@@ -1,10 +1,15 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@weather/api';
 import { MEASUREMENTS } from '@weather/core/measurements';
 import Link from 'next/link';
 import { useSyncExternalStore } from 'react';
 import { headlineFor } from '@/lib/catalogue';
 import { formatDateTime, formatValue, isDirection, type ReadingRow } from '@/lib/chart-data';
+import { formatCoordinates, formatElevation, relativeTime } from '@/lib/format';
+
+export type StationDetails = inferRouterOutputs<AppRouter>['stations']['get'];
 
 const HEADLINE = headlineFor(MEASUREMENTS);
 
@@ -18,17 +23,19 @@ function headlineText(latest: ReadingRow, column: (typeof HEADLINE)[number]): st
   return `${text}${isDirection(column.with) ? ' from' : ''} ${formatValue(column.with, beside)}`;
 }
 
-import { relativeTime } from '@/lib/format';
-
-/** The station, when it last reported, and its newest values. */
+/**
+ * The station: its name, id and place, when it last reported, and its newest values. Until its
+ * registry entry has loaded (or when it failed to), the id stands in for the name.
+ */
 export function StationHeader({
   stationId,
-  latest,
+  station,
 }: {
   stationId: string;
-  latest: ReadingRow | null;
+  station: StationDetails | undefined;
 }) {
   const hydrated = useHydrated();
+  const latest = station?.latest ?? null;
   return (
     <header className="station-head">
       <nav aria-label="Breadcrumb" className="station-crumbs">
@@ -37,7 +44,9 @@ export function StationHeader({
         </Link>{' '}
         <span aria-hidden="true">/</span> Station
       </nav>
-      <h1>{stationId}</h1>
+      <h1>{station?.name ?? stationId}</h1>
+      {station && <StationFacts station={station} />}
+      {station?.description && <p className="station-description">{station.description}</p>}
       {latest ? (
         <p className="station-latest">
           <span className="muted">
@@ -56,6 +65,57 @@ export function StationHeader({
         </p>
       ) : null}
     </header>
+  );
+}
+
+/** Id, place, elevation, time zone, state and tags, in one wrapping line. */
+function StationFacts({ station }: { station: StationDetails }) {
+  const place = formatCoordinates(station.latitude, station.longitude);
+  return (
+    <ul className="station-facts-line" aria-label="About this station" data-testid="station-facts">
+      {station.name && (
+        <li>
+          <span className="visually-hidden">Station id </span>
+          <code className="station-id">{station.station_id}</code>
+        </li>
+      )}
+      {place && (
+        <li>
+          <span className="visually-hidden">Coordinates </span>
+          {place}
+        </li>
+      )}
+      {station.elevation !== null && (
+        <li>
+          <span className="visually-hidden">Elevation </span>
+          {formatElevation(station.elevation)}
+        </li>
+      )}
+      <li>
+        <span className="visually-hidden">Time zone </span>
+        {station.timezone}
+      </li>
+      {!station.enabled && (
+        <li>
+          <span
+            className="badge badge-disabled"
+            title="Its readings are refused until it is enabled"
+          >
+            disabled
+          </span>
+        </li>
+      )}
+      {station.tags.length > 0 && (
+        <li className="station-tags">
+          <span className="visually-hidden">Tags </span>
+          {station.tags.map((tag) => (
+            <span key={tag} className="chip">
+              {tag}
+            </span>
+          ))}
+        </li>
+      )}
+    </ul>
   );
 }
 

@@ -46,14 +46,16 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
   } as const;
   const aggregate = useQuery(trpc.weather.aggregate.queryOptions(queries.aggregate, options));
   const series = useQuery(trpc.weather.timeseries.queryOptions(queries.timeseries, options));
-  const latest = useQuery(
-    trpc.stations.latest.queryOptions(
-      { station_ids: [stationId] },
+  // The registry entry with the newest reading: header, place, and the empty range's hint.
+  const station = useQuery(
+    trpc.stations.get.queryOptions(
+      { station_id: stationId },
       { refetchInterval: LIVE_MS, retry: retryUnlessClientError },
     ),
   );
+  const lastReading = station.data?.latest?.timestamp ?? null;
 
-  if (isNotFound(aggregate.error) || isNotFound(series.error)) {
+  if (isNotFound(station.error) || isNotFound(aggregate.error) || isNotFound(series.error)) {
     return <UnknownStation stationId={stationId} />;
   }
 
@@ -65,7 +67,7 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
 
   return (
     <div className="station-page">
-      <StationHeader stationId={stationId} latest={latest.data?.[0] ?? null} />
+      <StationHeader stationId={stationId} station={station.data} />
       <StationControls
         stationId={stationId}
         selection={selection}
@@ -84,7 +86,7 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
       {series.error ? (
         <ErrorPanel what="the charts" error={series.error} />
       ) : empty ? (
-        <EmptyRange lastReading={latest.data?.[0]?.timestamp ?? null} />
+        <EmptyRange lastReading={lastReading} />
       ) : series.data ? (
         <StationCharts series={series.data} />
       ) : (
@@ -161,8 +163,8 @@ function UnknownStation({ stationId }: { stationId: string }) {
     <section className="panel panel-error station-unknown" role="alert">
       <h1>Unknown station</h1>
       <p>
-        There is no station “{stationId}”. It may never have sent a reading, or the link is
-        mistyped.
+        There is no station “{stationId}”. It is not registered (see{' '}
+        <Link href="/stations">Stations</Link>), or the link is mistyped.
       </p>
       <p>
         <Link href="/">← Back to all stations</Link>

@@ -21,9 +21,17 @@ function stationIdOf(segment: string): string {
 }
 
 export async function generateMetadata({ params }: StationPageProps): Promise<Metadata> {
-  const { id } = await params;
-  return { title: `${stationIdOf(id)} · Weather pipeline` };
+  const stationId = stationIdOf((await params).id);
+  // The page's own query (same request, same client): the page then reuses the answer.
+  const station = await getQueryClient()
+    .fetchQuery(stationQuery(stationId))
+    .catch(() => null);
+  const label = station?.name ? `${station.name} (${stationId})` : stationId;
+  return { title: `${label} · Weather pipeline` };
 }
+
+const stationQuery = (stationId: string) =>
+  trpc.stations.get.queryOptions({ station_id: stationId }, { retry: false });
 
 /** A station over a time range: the shell streams at once, the data follows in the same response. */
 export default async function StationPage({ params, searchParams }: StationPageProps) {
@@ -59,7 +67,7 @@ async function PrefetchedStation({
     queryClient.prefetchQuery(trpc.weather.aggregate.queryOptions(queries.aggregate)),
     queryClient.prefetchQuery(trpc.weather.timeseries.queryOptions(queries.timeseries)),
     queryClient.prefetchQuery(trpc.weather.readings.queryOptions(queries.readings())),
-    queryClient.prefetchQuery(trpc.stations.latest.queryOptions({ station_ids: [stationId] })),
+    queryClient.prefetchQuery(stationQuery(stationId)),
   ]);
   return (
     <HydrateClient>
