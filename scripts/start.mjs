@@ -9,6 +9,7 @@ import { isPortOpen, portHolder, say } from './lib/util.mjs';
 bootstrap();
 const { prepare, root, run } = await import('./lib/session.mjs');
 const { brokerPart, createSupervisor, processPart } = await import('./lib/supervisor.mjs');
+const { runCommand } = await import('./lib/process.mjs');
 
 /** @type {ReturnType<typeof createSupervisor> | undefined} */
 let supervisor;
@@ -30,6 +31,33 @@ async function shutdown(/** @type {number} */ code) {
   process.exit(code);
 }
 
+/** Where `npm start` keeps the simulator gateway's token between runs (git-ignored). */
+const SIMULATOR_TOKEN_FILE = '.local/simulator-token';
+const SETUP = ['tsx', 'packages/registry/src/simulator-setup.ts'];
+
+/**
+ * The simulator's gateway and token (created on the first run, read from the local file after).
+ * @param {NodeJS.ProcessEnv} env @returns {Promise<{ token: string, issued: boolean }>}
+ */
+async function simulatorGateway(env) {
+  const { code, output } = await runCommand('npx', [...SETUP, 'token', SIMULATOR_TOKEN_FILE], {
+    cwd: root,
+    env,
+    all: false,
+  });
+  if (code !== 0) throw new Error(`could not set up the simulator's gateway token: ${output}`);
+  return JSON.parse(output);
+}
+
+/** Registers the simulated stations' names, places and time zones (fills only empty fields). */
+async function describeSimulatedStations(/** @type {NodeJS.ProcessEnv} */ env) {
+  const generator = services.find((s) => s.name === 'generator');
+  if (!generator) return;
+  const url = `http://127.0.0.1:${generator.port}`;
+  const { code, output } = await runCommand('npx', [...SETUP, 'stations', url], { cwd: root, env });
+  if (code !== 0) say(`could not register the simulated stations' names: ${output.trim()}`);
+}
+
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
@@ -44,6 +72,7 @@ try {
     }
   }
   run('npx', ['turbo', 'run', 'build', '--filter=./apps/*'], env, 'build');
+  const simulator = await simulatorGateway(env);
 
   // The supervisor has logged which part broke which rule.
   const onGiveUp = () => void shutdown(1);
@@ -69,6 +98,7 @@ try {
           NODE_ENV: 'production',
           [service.portVar]: String(service.port),
           HOSTNAME: env.HOST ?? '127.0.0.1',
+          ...(service.name === 'generator' ? { GENERATOR_INGEST_TOKEN: simulator.token } : {}),
         },
         healthUrl: `http://127.0.0.1:${service.port}${service.health}`,
       }),
@@ -83,6 +113,15 @@ try {
       `  ${service.name.padEnd(10)} ${url.padEnd(22)} ${service.title}; docs ${url}${service.docs}`,
     );
   }
+  await describeSimulatedStations(env);
+  say(
+    simulator.issued
+      ? `the simulator sends as gateway "simulator"; its token was created now and kept in ${SIMULATOR_TOKEN_FILE} (it is not shown again)`
+      : `the simulator sends as gateway "simulator" with the token kept in ${SIMULATOR_TOKEN_FILE}`,
+  );
+  say(
+    'register a station of your own and get its token: npm run stations -- add MY-01 --name "Roof" --lat 52.52 --lon 13.40 --timezone Europe/Berlin --token',
+  );
   say('Ctrl-C stops it all; a part that exits is restarted.');
 } catch (error) {
   if (!shuttingDown) {

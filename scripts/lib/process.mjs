@@ -152,13 +152,17 @@ function isRunningSync(/** @type {number} */ pid) {
 /**
  * Runs a command to completion, collecting stdout and stderr interleaved. `code` is null when
  * the command could not be started at all (its `output` then says why).
- * @param {string} cmd @param {string[]} args @param {{ cwd?: string }} [opts]
+ * @param {string} cmd @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, all?: boolean }} [opts] `all: false` keeps
+ * stderr out of `output` (for commands that print JSON on stdout).
  * @returns {Promise<{ code: number | null, output: string }>}
  */
 export async function runCommand(cmd, args, opts = {}) {
+  const all = opts.all ?? true;
   const result = await execa(cmd, args, {
     cwd: opts.cwd,
-    all: true,
+    ...(opts.env ? { env: opts.env, extendEnv: false } : {}),
+    all,
     reject: false,
     stdin: 'ignore',
   });
@@ -167,7 +171,7 @@ export async function runCommand(cmd, args, opts = {}) {
     code: started
       ? exitCode({ code: result.exitCode ?? null, signal: result.signal ?? null })
       : null,
-    output: (started ? result.all : result.message) ?? '',
+    output: (started ? (all ? result.all : `${result.stdout}`) : result.message) ?? '',
   };
 }
 

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { infrastructure, serviceNames, services } from '@weather/core/services';
+import { publishRegistryChange } from '@weather/registry';
 import {
   brokers,
   createPipeline,
+  ingestGateway,
   type Pipeline,
   postBatch,
   redisUrl,
@@ -20,6 +22,7 @@ import {
 } from '@weather/test-kit';
 import { sql } from 'drizzle-orm';
 import getPort from 'get-port';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkComposeServices,
@@ -202,9 +205,14 @@ describe('every compose service, run here as its image runs it', () => {
   it("delivers readings posted to the collector into compose's consumer database", async () => {
     const collector = `http://127.0.0.1:${ports.get('collector')?.local}`;
     const readings = uniqueReadings(5, 5, Date.UTC(2026, 1, 1));
+    // A gateway token in the database compose migrated (the test's pipeline token went with the
+    // schema it dropped), announced as the CLI would, so the running collector loads it.
+    const { headers } = await ingestGateway(pipeline.database.db, 'compose-test');
+    const redis = new Redis(redisUrl);
+    await publishRegistryChange(redis).finally(() => redis.disconnect());
     await until(
       'the collector to accept a batch',
-      async () => (await postBatch(collector, readings)).status < 300,
+      async () => (await postBatch(collector, readings, headers)).status < 300,
       30_000,
     );
     await until(
