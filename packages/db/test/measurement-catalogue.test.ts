@@ -120,9 +120,11 @@ describe('weather_readings from the catalogue', () => {
   });
 
   it('is, for the default catalogue, the table the committed migrations create', async () => {
-    const committed = JSON.parse(
-      readFileSync(new URL('../drizzle/meta/0000_snapshot.json', import.meta.url), 'utf8'),
-    );
+    // The snapshot of the newest committed migration.
+    const meta = (file: string) =>
+      JSON.parse(readFileSync(new URL(`../drizzle/meta/${file}`, import.meta.url), 'utf8'));
+    const newest = (meta('_journal.json') as { entries: { idx: number }[] }).entries.at(-1);
+    const committed = meta(`${String(newest?.idx ?? 0).padStart(4, '0')}_snapshot.json`);
     const current = generateDrizzleJson(schema, committed.id, undefined, 'snake_case');
     expect(await generateMigration(committed, current)).toEqual([]);
   });

@@ -41,9 +41,14 @@ describe.each(backends)('stations on $name', (backend) => {
       {
         station_id: 'A',
         name: null,
+        description: null,
         latitude: null,
         longitude: null,
         elevation: null,
+        timezone: 'UTC',
+        tags: [],
+        enabled: true,
+        gateway_id: null,
         first_seen: receivedAt(1),
         last_seen: receivedAt(2),
         latest: {

@@ -53,10 +53,12 @@ export class RegistryWatcher {
       });
       // Changes published while the subscription was down were never heard: read them.
       subscriber.on('ready', () => void this.reload());
-      // Not awaited: while Redis is down a subscribe waits for it, and the first view must not.
-      subscriber.subscribe(redisKeys.registryChannel).catch((err: unknown) => {
+      // Subscribed before the first read, so no change falls between the two; but while Redis is
+      // down a subscribe waits for it, and the first view must not wait that long.
+      const subscribed = subscriber.subscribe(redisKeys.registryChannel).catch((err: unknown) => {
         logger.warn({ err }, 'registry: cannot subscribe to changes yet; reloading periodically');
       });
+      await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     }
     await this.reload();
     this.timer = setInterval(

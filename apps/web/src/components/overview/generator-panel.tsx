@@ -62,9 +62,11 @@ export function GeneratorPanel() {
       ? 'loading'
       : running
         ? 'running'
-        : run
-          ? 'stopped'
-          : 'idle';
+        : run?.state === 'failed'
+          ? 'failed'
+          : run
+            ? 'stopped'
+            : 'idle';
   const fill = status.data?.backfill ?? null;
 
   const onStart = (event: FormEvent<HTMLFormElement>) => {
@@ -84,7 +86,7 @@ export function GeneratorPanel() {
       <div className="panel-head">
         <h2 id="generator-title">Generator</h2>
         <span
-          className={`badge ${running ? 'badge-up' : state === 'unreachable' ? 'badge-down' : 'badge-idle'}`}
+          className={`badge ${running ? 'badge-up' : state === 'unreachable' || state === 'failed' ? 'badge-down' : 'badge-idle'}`}
           data-testid="generator-state"
         >
           {state === 'idle' ? 'not started' : state}
@@ -122,6 +124,11 @@ export function GeneratorPanel() {
       {error && (
         <p className="error-text" role="alert">
           {error.message}
+        </p>
+      )}
+      {run?.state === 'failed' && run.last_error && (
+        <p className="error-text" data-testid="generator-last-error">
+          {run.last_error}
         </p>
       )}
       {run && (
