@@ -10,7 +10,6 @@ import { type ReadingSink, toRecords } from './ingest';
 import {
   bearerToken,
   createIngestAuth,
-  type Decision,
   FORBIDDEN_MESSAGES,
   type IngestAuthDeps,
   type Refused,
@@ -127,10 +126,10 @@ export async function createApp(deps: AppDeps) {
     error: 'registry_unavailable',
     message: `New stations cannot be registered right now (the database is unreachable); none were accepted. Retry after ${retryAfter} s.`,
   };
-  /** Decisions for the request's stations; null when registering new ones failed (answer 503). */
-  const decide = async (request: FastifyRequest, stationIds: string[]) => {
+  /** The refused stations of a request by index; null when registering new ones failed (503). */
+  const refusedStations = async (request: FastifyRequest, stationIds: string[]) => {
     try {
-      return await auth.decide(request.principal ?? null, stationIds);
+      return await auth.refusedStations(request.principal ?? null, stationIds);
     } catch (err) {
       request.log.warn({ err }, 'could not register new stations; answered 503');
       return null;
@@ -186,12 +185,13 @@ export async function createApp(deps: AppDeps) {
     async (request, reply) => {
       const limited = await auth.spendReadings(request.principal ?? null, 1);
       if (limited) return answerRefused(reply, limited);
-      const decision = (await decide(request, [request.body.station_id]))?.[0];
-      if (decision === undefined) {
+      const refused = await refusedStations(request, [request.body.station_id]);
+      if (refused === null) {
         return reply.code(503).header('retry-after', retryAfter).send(registryUnavailable);
       }
-      if (decision !== 'ok') {
-        return reply.code(403).send({ error: decision, message: FORBIDDEN_MESSAGES[decision] });
+      const refusal = refused.get(0);
+      if (refusal) {
+        return reply.code(403).send({ error: refusal, message: FORBIDDEN_MESSAGES[refusal] });
       }
       const records = toRecords([request.body], new Date(), request.trace, deps.sink.partitions);
       if (!(await publish(records, 1, request.log))) {
@@ -239,28 +239,25 @@ export async function createApp(deps: AppDeps) {
       const limited = await auth.spendReadings(request.principal ?? null, records.length);
       if (limited) return answerRefused(reply, limited);
       const checked = await validation.batch(records);
-      const decisions = await decide(
+      const refused = await refusedStations(
         request,
         checked.valid.map((r) => r.station_id),
       );
-      if (decisions === null) {
+      if (refused === null) {
         return reply.code(503).header('retry-after', retryAfter).send(registryUnavailable);
       }
-      const valid = checked.valid.filter((_, i) => decisions[i] === 'ok');
-      const forbidden = checked.validIndexes.flatMap((index, i) => {
-        const decision = decisions[i] as Decision;
-        if (decision === 'ok') return [];
-        const station_id = checked.valid[i]?.station_id as string;
-        return [
-          {
-            index,
-            station_id,
-            reason: decision,
-            errors: [{ path: 'station_id', message: FORBIDDEN_MESSAGES[decision] }],
-          },
-        ];
-      });
-      const failures = [...checked.failures, ...forbidden].sort((a, b) => a.index - b.index);
+      const valid =
+        refused.size === 0 ? checked.valid : checked.valid.filter((_, i) => !refused.has(i));
+      const forbidden = [...refused].map(([i, reason]) => ({
+        index: checked.validIndexes[i] as number,
+        station_id: checked.valid[i]?.station_id as string,
+        reason,
+        errors: [{ path: 'station_id', message: FORBIDDEN_MESSAGES[reason] }],
+      }));
+      const failures =
+        forbidden.length === 0
+          ? checked.failures
+          : [...checked.failures, ...forbidden].sort((a, b) => a.index - b.index);
       if (valid.length > 0) {
         if (records.length > VALIDATION_SLICE) await nextTurn();
         const kafkaRecords = toRecords(valid, new Date(), request.trace, deps.sink.partitions);

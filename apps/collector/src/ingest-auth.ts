@@ -26,11 +26,11 @@ const MESSAGES = {
   unknown_token: 'The token is unknown or has been revoked',
 } as const;
 
-/** What a request may do with one of its stations. */
-export type Decision = Exclude<WriteDecision, 'register'>;
+/** Why a request may not write one of its stations. */
+export type Refusal = Exclude<WriteDecision, 'ok' | 'register'>;
 
 /** Why a record is refused, for the per-record report and a single reading's 403. */
-export const FORBIDDEN_MESSAGES: Record<Exclude<Decision, 'ok'>, string> = {
+export const FORBIDDEN_MESSAGES: Record<Refusal, string> = {
   forbidden_station: 'This token may not write this station',
   station_disabled: 'This station is disabled',
 };
@@ -122,27 +122,42 @@ export function createIngestAuth(deps: IngestAuthDeps) {
     },
 
     /**
-     * What the principal may do with each station: 'ok', or why not. Unknown stations of an
+     * The stations the principal may not write, by their index in `stationIds` (empty: every
+     * one may be written, the common case, at a map lookup per reading). Unknown stations of an
      * auto-registering gateway are registered first (one write per new station, ever); while
      * the database is unreachable that throws, and the request is answered 503.
      */
-    async decide(principal: Principal | null, stationIds: string[]): Promise<Decision[]> {
-      if (!principal) return stationIds.map(() => 'ok');
+    async refusedStations(
+      principal: Principal | null,
+      stationIds: readonly string[],
+    ): Promise<Map<number, Refusal>> {
+      const refused = new Map<number, Refusal>();
+      if (!principal) return refused;
       const view = deps.watcher?.view;
-      if (!view) return stationIds.map(() => 'forbidden_station');
-      let decisions = stationIds.map((id) => view.decide(principal, id));
-      const unknown = [...new Set(stationIds.filter((_, i) => decisions[i] === 'register'))];
-      if (unknown.length > 0 && deps.db) {
-        const registered = await registerUnderGateway(deps.db, principal.ownerId, unknown);
+      if (!view) {
+        stationIds.forEach((_, i) => refused.set(i, 'forbidden_station'));
+        return refused;
+      }
+      let toRegister: number[] | undefined;
+      for (let i = 0; i < stationIds.length; i++) {
+        const decision = view.decide(principal, stationIds[i] as string);
+        if (decision === 'register') (toRegister ??= []).push(i);
+        else if (decision !== 'ok') refused.set(i, decision);
+      }
+      if (toRegister && deps.db) {
+        const ids = [...new Set(toRegister.map((i) => stationIds[i] as string))];
+        const registered = await registerUnderGateway(deps.db, principal.ownerId, ids);
         view.addStations(principal.ownerId, registered);
         deps.logger.info(
           { gateway: principal.ownerId, stations: registered.length },
           'registered new stations of an auto-registering gateway',
         );
-        decisions = stationIds.map((id) => view.decide(principal, id));
       }
-      const refused = decisions.map((d): Decision => (d === 'register' ? 'forbidden_station' : d));
-      for (const d of refused) if (d !== 'ok') refusals.inc({ status: 403, reason: d });
+      for (const i of toRegister ?? []) {
+        const decision = view.decide(principal, stationIds[i] as string);
+        if (decision !== 'ok') refused.set(i, 'forbidden_station');
+      }
+      for (const reason of refused.values()) refusals.inc({ status: 403, reason });
       return refused;
     },
   };
