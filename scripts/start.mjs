@@ -2,6 +2,7 @@
 // `npm start`: the whole system on this machine — infrastructure, migrations, every app of the
 // service manifest built and started, health awaited, URLs printed. A part that exits is
 // restarted (lib/supervisor.mjs); Ctrl-C stops everything this command started.
+import { randomBytes } from 'node:crypto';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { services } from './lib/services.mjs';
 import { isPortOpen, portHolder, say } from './lib/util.mjs';
@@ -64,6 +65,8 @@ process.on('SIGTERM', () => void shutdown(0));
 try {
   const { env, stop, kafka } = await prepare({ databaseVar: 'DATABASE_URL' });
   stopStack = stop;
+  // The internal services' controls answer only the web app: a new secret each run.
+  env.CONTROL_TOKEN ||= randomBytes(24).toString('base64url');
   for (const service of services) {
     if (await isPortOpen('127.0.0.1', service.port)) {
       throw new Error(

@@ -10,6 +10,8 @@ export interface AppDeps {
   checks?: ReadinessCheck[];
   /** Records waiting longer than this without a commit make the consumer stalled (not ready). */
   stallAfterMs: number;
+  /** CONTROL_TOKEN: `/stats` needs it when set. */
+  controlToken?: string;
 }
 
 const count = new Intl.NumberFormat('en-US');
@@ -85,6 +87,7 @@ export async function createApp(deps: AppDeps) {
     logger: deps.logger,
     checks: [...(deps.checks ?? []), ingestionCheck(stats, deps.stallAfterMs)],
     registry,
+    controlToken: deps.controlToken,
   });
   app.get(
     '/stats',

@@ -22,6 +22,7 @@ export const envSchema = z.object({
   DATABASE_URL: sharedVars.DATABASE_URL,
   ...timescaleSettingsVars,
   REDIS_URL: sharedVars.REDIS_URL,
+  CONTROL_TOKEN: sharedVars.CONTROL_TOKEN,
   ...serviceVars,
 });
 

@@ -45,6 +45,7 @@ const app = await createApp({
   logger,
   stats,
   stallAfterMs: env.CONSUMER_STALL_AFTER_MS,
+  controlToken: env.CONTROL_TOKEN,
   checks: [
     kafka.check,
     {

@@ -46,6 +46,8 @@ export interface AppDeps {
   refusalRetryDelaysMs?: readonly number[];
   /** Pass one to share it with the process (shutdown); otherwise the app makes its own. */
   generator?: Generator;
+  /** CONTROL_TOKEN: every control and `/status` need it when set. */
+  controlToken?: string;
 }
 
 export const serviceInfo = {
@@ -75,6 +77,7 @@ export async function createApp(deps: AppDeps) {
     info: serviceInfo,
     logger: deps.logger,
     validationStatus: 400,
+    controlToken: deps.controlToken,
   });
   const notAllowed = (error: TargetNotAllowedError) => ({
     error: 'target_not_allowed',

@@ -50,6 +50,7 @@ export const envSchema = z.object({
     .optional(),
   /** Requests in flight across all stations of a live run. */
   GENERATOR_MAX_IN_FLIGHT: envVars.positiveInt(32),
+  CONTROL_TOKEN: sharedVars.CONTROL_TOKEN,
   ...serviceVars,
 });
 

@@ -11,6 +11,7 @@ const app = await createApp({
   allowedTargets: env.GENERATOR_ALLOWED_TARGETS ?? [env.COLLECTOR_URL],
   maxInFlight: env.GENERATOR_MAX_IN_FLIGHT,
   ingestToken: env.GENERATOR_INGEST_TOKEN,
+  controlToken: env.CONTROL_TOKEN,
   // Stopping must fit inside the shutdown budget, with room for the HTTP close.
   stopGraceMs: Math.max(100, Math.min(10_000, env.SHUTDOWN_TIMEOUT_MS - 2000)),
 });

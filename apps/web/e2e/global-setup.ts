@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createPipeline } from '@weather/test-kit';
 
 /**
@@ -7,11 +8,15 @@ import { createPipeline } from '@weather/test-kit';
  */
 export default async function globalSetup() {
   const pipeline = await createPipeline('e2e');
+  // As `npm start` runs it: the generator's controls and the consumer's /stats answer only the
+  // web app, which holds the control token; the dashboard's controls must work through it.
+  const CONTROL_TOKEN = randomBytes(24).toString('base64url');
   const collector = await pipeline.collector();
-  const consumer = await pipeline.consumer();
+  const consumer = await pipeline.consumer({ CONTROL_TOKEN });
   const generator = await pipeline.service('generator', {
     COLLECTOR_URL: collector.url,
     GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
+    CONTROL_TOKEN,
   });
   const query = await pipeline.service('query');
   const web = await pipeline.service('web', {
@@ -19,6 +24,7 @@ export default async function globalSetup() {
     CONSUMER_URL: consumer.url,
     GENERATOR_URL: generator.url,
     QUERY_URL: query.url,
+    CONTROL_TOKEN,
     LOG_LEVEL: 'warn',
   });
   process.env.E2E_BASE_URL = web.url;

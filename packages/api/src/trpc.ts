@@ -25,6 +25,8 @@ export interface ApiContext {
   consumerUrl?: string;
   generatorUrl?: string;
   queryUrl?: string;
+  /** Sent to the generator and the consumer's `/stats` (CONTROL_TOKEN), when set. */
+  controlToken?: string;
 }
 
 /** Procedure meta: the REST view (`openapi`) and the caching a procedure declares with `cached`. */

@@ -67,7 +67,7 @@ const run: RunStatus = {
 let server: Server;
 let url: string;
 let answer: (path: string, body: unknown) => { status: number; body: unknown };
-const calls: { method: string; path: string; body: unknown }[] = [];
+const calls: { method: string; path: string; body: unknown; authorization?: string }[] = [];
 
 async function readBody(req: IncomingMessage) {
   let text = '';
@@ -78,7 +78,12 @@ async function readBody(req: IncomingMessage) {
 beforeAll(async () => {
   server = createServer(async (req, res) => {
     const body = await readBody(req);
-    calls.push({ method: req.method ?? '', path: req.url ?? '', body });
+    calls.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      body,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
     const reply = answer(req.url ?? '', body);
     res.writeHead(reply.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(reply.body));
@@ -194,6 +199,14 @@ describe('generator procedures', () => {
     answer = () => ({ status: 200, body: [station] });
     expect(await caller(url).stations({ count: 1, seed: 4 })).toEqual([station]);
     expect(calls[0]).toMatchObject({ method: 'GET', path: '/stations?count=1&seed=4' });
+  });
+
+  it('sends CONTROL_TOKEN to the generator when the web app has one, and nothing otherwise', async () => {
+    answer = () => ({ status: 200, body: { running: true, run, backfill: null } });
+    const controlToken = 'web-control-token-0123456789';
+    await createCaller({ generatorUrl: url, controlToken } as ApiContext).generator.status();
+    await caller(url).status();
+    expect(calls.map((c) => c.authorization)).toEqual([`Bearer ${controlToken}`, undefined]);
   });
 
   it('stops through POST /stop and returns the final counts', async () => {

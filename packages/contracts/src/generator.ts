@@ -381,7 +381,19 @@ export class GeneratorUnreachableError extends Error {
  * Calls the generator over HTTP and validates its answers with the schemas above. `stop` can
  * take a while: it waits for requests in flight (up to about 10 s).
  */
-export function generatorClient(baseUrl: string, { timeoutMs = 20_000 } = {}) {
+export function generatorClient(
+  baseUrl: string,
+  {
+    timeoutMs = 20_000,
+    controlToken,
+  }: {
+    timeoutMs?: number /** CONTROL_TOKEN, when the generator has one. */;
+    controlToken?: string;
+  } = {},
+) {
+  const authorization: Record<string, string> = controlToken
+    ? { authorization: `Bearer ${controlToken}` }
+    : {};
   const base = baseUrl.replace(/\/+$/, '');
   async function call<S extends z.ZodType>(
     method: 'GET' | 'POST',
@@ -393,7 +405,10 @@ export function generatorClient(baseUrl: string, { timeoutMs = 20_000 } = {}) {
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers:
+          body === undefined
+            ? authorization
+            : { ...authorization, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });

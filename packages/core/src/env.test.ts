@@ -67,3 +67,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv(flags, { FLAG: 'yes' })).toThrow(/FLAG: /);
   });
 });
+
+describe('CONTROL_TOKEN', () => {
+  const schema = z.object({ CONTROL_TOKEN: sharedVars.CONTROL_TOKEN });
+  it('is unset when missing or empty, and kept when long enough', () => {
+    expect(parseEnv(schema, {}).CONTROL_TOKEN).toBeUndefined();
+    expect(parseEnv(schema, { CONTROL_TOKEN: '' }).CONTROL_TOKEN).toBeUndefined();
+    expect(parseEnv(schema, { CONTROL_TOKEN: 'a'.repeat(16) }).CONTROL_TOKEN).toBe('a'.repeat(16));
+  });
+
+  it.each(['short', 'has spaces in the middle', 'x'.repeat(257)])('refuses %j', (value) => {
+    expect(() => parseEnv(schema, { CONTROL_TOKEN: value })).toThrow(EnvError);
+  });
+});

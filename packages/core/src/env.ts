@@ -106,6 +106,20 @@ export const sharedVars = {
   QUERY_URL: envVars.url(defaults.QUERY_URL, ['http', 'https']),
   /** Server-side limit of every API query, in ms (the web app, the query service). */
   QUERY_TIMEOUT_MS: envVars.positiveInt(5000),
+  /**
+   * The shared secret of the internal services' controls (generator, consumer `/stats`; SPEC
+   * §15); empty or unset: open. `npm start` sets a random one per run.
+   */
+  CONTROL_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(
+      z
+        .string()
+        .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces')
+        .optional(),
+    ),
 };
 
 /**

@@ -20,6 +20,7 @@ import {
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { decodeContentEncoding, jsonBodyParser, LargeBodies } from './body';
+import { controlTokenCheck, needsControlToken } from './control';
 import {
   clientErrorHandler,
   type ErrorBody,
@@ -67,6 +68,11 @@ export interface ServerOptions {
    * Fastify schemas, e.g. the query API's operations.
    */
   extendDocument?: (document: OpenApiDocument) => OpenApiDocument;
+  /**
+   * CONTROL_TOKEN: when set, every route but `/health`, `/ready`, `/metrics` and the docs needs
+   * `Authorization: Bearer <token>` (401 otherwise).
+   */
+  controlToken?: string;
 }
 
 /** An OpenAPI 3.1 document as @fastify/swagger builds it. */
@@ -179,10 +185,13 @@ export async function createServer(options: ServerOptions) {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) methods.add(method);
     if (route.schema && !route.schema.hide) {
+      const guarded = options.controlToken && needsControlToken(route.url);
       route.schema.response = {
         ...sharedErrorResponses(route.method, route.schema, validationStatus),
+        ...(guarded ? { 401: errorBody.meta({ description: 'No or a wrong CONTROL_TOKEN' }) } : {}),
         ...(route.schema.response as Record<string, unknown> | undefined),
       };
+      if (guarded) route.schema.security = [{ controlToken: [] }];
     }
   });
 
@@ -221,6 +230,16 @@ export async function createServer(options: ServerOptions) {
     }
   });
 
+  if (options.controlToken) {
+    const check = controlTokenCheck(options.controlToken);
+    app.addHook('onRequest', async (request, reply) => {
+      if (!needsControlToken(request.routeOptions.url)) return;
+      const refusal = check(request.headers.authorization);
+      if (refusal)
+        return refuse(reply.header('www-authenticate', 'Bearer realm="control"'), 401, refusal);
+    });
+  }
+
   const { extendDocument } = options;
   const transformObject: SwaggerTransformObject | undefined = extendDocument
     ? (document) =>
@@ -232,6 +251,19 @@ export async function createServer(options: ServerOptions) {
     openapi: {
       openapi: '3.1.0',
       info: { title: info.title, description: info.description, version: info.version },
+      ...(options.controlToken
+        ? {
+            components: {
+              securitySchemes: {
+                controlToken: {
+                  type: 'http',
+                  scheme: 'bearer',
+                  description: 'The CONTROL_TOKEN the service was started with',
+                },
+              },
+            },
+          }
+        : {}),
     },
     transform: jsonSchemaTransform,
     ...(transformObject ? { transformObject } : {}),

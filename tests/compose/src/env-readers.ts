@@ -31,6 +31,7 @@ const webVariables: Record<keyof WebEnv, true> = {
   CONSUMER_URL: true,
   GENERATOR_URL: true,
   QUERY_URL: true,
+  CONTROL_TOKEN: true,
   QUERY_TIMEOUT_MS: true,
   LOG_LEVEL: true,
 };

@@ -37,5 +37,6 @@ export function createContext(resHeaders?: ApiContext['resHeaders']): ApiContext
     consumerUrl: env.CONSUMER_URL,
     generatorUrl: env.GENERATOR_URL,
     queryUrl: env.QUERY_URL,
+    controlToken: env.CONTROL_TOKEN,
   };
 }

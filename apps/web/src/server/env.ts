@@ -9,6 +9,7 @@ const schema = z.object({
   CONSUMER_URL: sharedVars.CONSUMER_URL,
   GENERATOR_URL: sharedVars.GENERATOR_URL,
   QUERY_URL: sharedVars.QUERY_URL,
+  CONTROL_TOKEN: sharedVars.CONTROL_TOKEN,
   QUERY_TIMEOUT_MS: sharedVars.QUERY_TIMEOUT_MS,
   LOG_LEVEL: sharedVars.LOG_LEVEL,
 });

@@ -17,7 +17,8 @@ import { registerSimulatedStations } from '@weather/registry';
 import { z } from 'zod';
 import { type ApiContext, publicProcedure, router } from '../trpc';
 
-const client = (ctx: ApiContext) => generatorClient(ctx.generatorUrl ?? defaults.GENERATOR_URL);
+const client = (ctx: ApiContext) =>
+  generatorClient(ctx.generatorUrl ?? defaults.GENERATOR_URL, { controlToken: ctx.controlToken });
 
 const CODES: Record<number, TRPCError['code']> = {
   400: 'BAD_REQUEST',

@@ -30,9 +30,10 @@ const consumerStats = consumerStatsBody
 
 async function getJson(
   url: string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: unknown } | { error: string }> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
     return { status: res.status, body: await res.json().catch(() => null) };
   } catch (error) {
     return {
@@ -131,7 +132,10 @@ export const pipelineRouter = router({
           probe('database', () => pingDatabase(ctx.db)),
           probe('redis', () => ctx.cache.ping()),
           ctx.consumerUrl
-            ? getJson(`${ctx.consumerUrl}/stats`)
+            ? getJson(
+                `${ctx.consumerUrl}/stats`,
+                ctx.controlToken ? { authorization: `Bearer ${ctx.controlToken}` } : {},
+              )
             : Promise.resolve({ error: 'not configured' }),
           approximateReadingCount(ctx.db).catch(() => null),
         ]);
