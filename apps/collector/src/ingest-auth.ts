@@ -135,16 +135,16 @@ export function createIngestAuth(deps: IngestAuthDeps) {
       if (!principal) return refused;
       const view = deps.watcher?.view;
       if (!view) {
-        stationIds.forEach((_, i) => refused.set(i, 'forbidden_station'));
+        for (let i = 0; i < stationIds.length; i++) refused.set(i, 'forbidden_station');
         return refused;
       }
-      let toRegister: number[] | undefined;
+      const toRegister: number[] = [];
       for (let i = 0; i < stationIds.length; i++) {
         const decision = view.decide(principal, stationIds[i] as string);
-        if (decision === 'register') (toRegister ??= []).push(i);
+        if (decision === 'register') toRegister.push(i);
         else if (decision !== 'ok') refused.set(i, decision);
       }
-      if (toRegister && deps.db) {
+      if (toRegister.length > 0 && deps.db) {
         const ids = [...new Set(toRegister.map((i) => stationIds[i] as string))];
         const registered = await registerUnderGateway(deps.db, principal.ownerId, ids);
         view.addStations(principal.ownerId, registered);
@@ -153,7 +153,7 @@ export function createIngestAuth(deps: IngestAuthDeps) {
           'registered new stations of an auto-registering gateway',
         );
       }
-      for (const i of toRegister ?? []) {
+      for (const i of toRegister) {
         const decision = view.decide(principal, stationIds[i] as string);
         if (decision !== 'ok') refused.set(i, 'forbidden_station');
       }
