@@ -2,13 +2,18 @@ import { acceptedBody, batchBody, batchResult } from '@weather/contracts/collect
 import type { Logger } from '@weather/core/logger';
 import { readingSchema } from '@weather/core/reading';
 import type { Principal } from '@weather/registry';
-import { createServer, errorBody, nextTurn, type ReadinessCheck } from '@weather/server';
+import {
+  bearerToken,
+  createServer,
+  errorBody,
+  nextTurn,
+  type ReadinessCheck,
+} from '@weather/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { type ReadingSink, toRecords } from './ingest';
 import {
-  bearerToken,
   createIngestAuth,
   FORBIDDEN_MESSAGES,
   type IngestAuthDeps,
@@ -117,7 +122,11 @@ export async function createApp(deps: AppDeps) {
   // Every ingest request is authenticated before its body is read (SPEC §12).
   const authenticated = {
     onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-      const result = await auth.authenticate(bearerToken(request.headers.authorization));
+      // Another scheme, or a header that is not one token, is a malformed token, not a missing one.
+      const { authorization } = request.headers;
+      const result = await auth.authenticate(
+        authorization === undefined ? undefined : (bearerToken(authorization) ?? authorization),
+      );
       if ('refused' in result) return answerRefused(reply, result.refused);
       request.principal = result.principal;
     },

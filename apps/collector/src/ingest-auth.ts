@@ -164,12 +164,3 @@ export function createIngestAuth(deps: IngestAuthDeps) {
 }
 
 export type IngestAuth = ReturnType<typeof createIngestAuth>;
-
-/**
- * The token of `Authorization: Bearer <token>` (any case of "Bearer"); another scheme or shape
- * gives the header itself, which no token matches (so: malformed).
- */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] ?? header;
-}

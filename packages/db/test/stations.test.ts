@@ -137,6 +137,7 @@ describe.each(backends)('stations on $name', (backend) => {
     expect(await ids({ search: 'hill 50%' })).toEqual([['B'], null]);
     expect(await ids({ search: '50%x' })).toEqual([[], null]);
     expect(await ids({ search: 'x', limit: 1 })).toEqual([['AX1'], null]);
+    expect(await ids({ stationIds: ['B', 'A_1', 'nope'] })).toEqual([['A_1', 'B'], null]);
     await expect(listStations(db, { cursor: 'not a cursor!' })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );

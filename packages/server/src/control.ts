@@ -13,13 +13,20 @@ const OPEN_ROUTES = new Set(['/health', '/ready', '/metrics', '/openapi.json', '
 export const needsControlToken = (route: string | undefined) =>
   route !== undefined && !OPEN_ROUTES.has(route) && !route.startsWith('/docs/');
 
+/**
+ * The token of an `Authorization: Bearer <token>` header (any case of "Bearer"), or undefined
+ * for no header, another scheme or a malformed one. One parser for every token we take.
+ */
+export const bearerToken = (header: string | undefined): string | undefined =>
+  header === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Checks a request's `Authorization` header against the token: null when it may pass. */
 export function controlTokenCheck(token: string) {
   const expected = digest(token);
   return (authorization: string | undefined): ErrorBody | null => {
-    const given = authorization ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1] : undefined;
+    const given = bearerToken(authorization);
     if (!given) {
       return {
         error: 'control_token_required',

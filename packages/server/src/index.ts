@@ -1,4 +1,5 @@
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
+export { bearerToken } from './control';
 export { nextTurn } from './cooperative';
 export { type ErrorBody, errorBody, HttpError, ValidationFailure } from './errors';
 export { runService, type ShutdownStep } from './run';

@@ -2,14 +2,13 @@ import {
   type CredentialInfo,
   type Database,
   type Gateway,
-  getStation,
   latestReadings,
   listAllCredentials,
   listGateways,
   listRegisteredStations,
   listSparklines,
+  listStations,
   type RegisteredStation,
-  RegistryError,
   type StationSummary,
 } from '@weather/db';
 import { z } from 'zod';
@@ -68,7 +67,7 @@ export const stationsRouter = router({
     .query(({ ctx, input }) => latestReadings(ctx.db, input.station_ids)),
 
   /**
-   * One station as the list shows it, for its page; an unregistered id is 404. Two primary-key
+   * One station as the list shows it, for its page; an unregistered id is 404. Primary-key
    * lookups, uncached like `latest`: a name changed from the CLI shows at once.
    */
   get: publicProcedure
@@ -92,17 +91,11 @@ type Credential = z.infer<typeof registryCredential>;
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
+/** The station as the list shows it (one SQL definition of the summary), or 404. */
 async function stationSummaryOf(db: Database, stationId: string): Promise<StationSummary> {
-  const [station, latest] = await Promise.all([
-    getStation(db, stationId).catch((error: unknown) => {
-      if (error instanceof RegistryError && error.code === 'not_found') {
-        throw notFound(`Unknown station "${stationId}"`);
-      }
-      throw error;
-    }),
-    latestReadings(db, [stationId]),
-  ]);
-  return { ...registryFields(station), latest: latest[0] ?? null };
+  const [station] = (await listStations(db, { stationIds: [stationId] })).stations;
+  if (!station) throw notFound(`Unknown station "${stationId}"`);
+  return station;
 }
 
 function registryFields(s: RegisteredStation) {

@@ -41,6 +41,8 @@ const newestReading = sql`lateral (
   ) latest`;
 
 export interface ListStationsParams {
+  /** Only these stations. */
+  stationIds?: string[];
   /** Case-insensitive substring of the station id or name. */
   search?: string;
   /** Stations per page; without it, every (matching) station at once. */
@@ -72,6 +74,7 @@ export async function listStations(
   const after = p.cursor ? decodeCursor(p.cursor, () => true) : null;
   const conditions = [
     after === null ? undefined : sql`${s.id} > ${after}`,
+    p.stationIds ? sql`${s.id} = any(${sql.param(p.stationIds)}::text[])` : undefined,
     p.search
       ? sql`(${s.id} ilike ${likePattern(p.search)} or ${s.name} ilike ${likePattern(p.search)})`
       : undefined,
