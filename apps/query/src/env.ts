@@ -1,4 +1,4 @@
-import { envVars, loadEnvOrExit, serviceVars, sharedVars } from '@weather/core/env';
+import { accessVars, envVars, loadEnvOrExit, serviceVars, sharedVars } from '@weather/core/env';
 import { services } from '@weather/core/services';
 import { z } from 'zod';
 
@@ -8,6 +8,7 @@ export const envSchema = z.object({
   REDIS_URL: sharedVars.REDIS_URL,
   QUERY_TIMEOUT_MS: sharedVars.QUERY_TIMEOUT_MS,
   ...serviceVars,
+  ...accessVars,
 });
 
 export type Env = z.infer<typeof envSchema>;

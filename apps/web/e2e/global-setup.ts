@@ -18,19 +18,30 @@ export default async function globalSetup() {
     GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
     CONTROL_TOKEN,
   });
-  const query = await pipeline.service('query');
+  // The first admin, as an operator's set-up creates it (ADMIN_EMAIL / ADMIN_PASSWORD on a
+  // database without users); the tests sign in with what it printed.
+  const ADMIN_EMAIL = 'admin@weather.local';
+  const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
+  const AUTH_SECRET = randomBytes(32).toString('base64url');
+  const query = await pipeline.service('query', { AUTH_SECRET });
   const web = await pipeline.service('web', {
     COLLECTOR_URL: collector.url,
     CONSUMER_URL: consumer.url,
     GENERATOR_URL: generator.url,
     QUERY_URL: query.url,
     CONTROL_TOKEN,
+    AUTH_SECRET,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
   });
   process.env.E2E_BASE_URL = web.url;
   // For tests that set up what only an operator can (registry rows) and post readings directly.
   process.env.E2E_DATABASE_URL = pipeline.database.url;
   process.env.E2E_COLLECTOR_URL = collector.url;
+  process.env.E2E_QUERY_URL = query.url;
+  process.env.E2E_ADMIN_EMAIL = ADMIN_EMAIL;
+  process.env.E2E_ADMIN_PASSWORD = ADMIN_PASSWORD;
 
   return () => pipeline.close();
 }

@@ -14,6 +14,12 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string }
     description:
       'A parameter is invalid (`issues` lists each field), a combination is refused, or the URL is malformed',
   },
+  401: {
+    name: 'Unauthorized',
+    description:
+      'Presented credentials were refused (an unknown or revoked API key, an ingest token), or none were presented while PUBLIC_READ=false',
+  },
+  403: { name: 'Forbidden', description: 'The API key or user may not do this' },
   404: { name: 'NotFound', description: 'Unknown station' },
   414: { name: 'UriTooLong', description: `The URL is longer than ${MAX_URL_LENGTH} bytes` },
   503: {
@@ -51,7 +57,7 @@ type Operation = {
  * generator's error responses (its own body shape, and 401/403 for an API without auth) are
  * replaced by the statuses and the `{ error, message }` body this API really answers with.
  */
-export function openApiDocument(baseUrl: string) {
+export function openApiDocument(baseUrl: string, { publicRead = true } = {}) {
   const document = generateOpenApiDocument(appRouter, {
     title: 'Weather pipeline query API',
     description:
@@ -61,6 +67,22 @@ export function openApiDocument(baseUrl: string) {
     tags: ['weather', 'stations'],
     securitySchemes: {},
   });
+  const securitySchemes = {
+    apiKey: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key (`wxk_…`), created by an admin in the dashboard or with `npm run admin -- api-key create`',
+    },
+    session: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'weather.session_token',
+      description: 'The dashboard session of a signed-in user (`__Secure-` prefixed over HTTPS)',
+    },
+  };
+  // Reads: optional credentials while PUBLIC_READ=true (the empty requirement), else required.
+  const security = [...(publicRead ? [{}] : []), { apiKey: [] }, { session: [] }];
   // Keep any schema a procedure registered; drop the generator's error bodies.
   const schemas: Record<string, unknown> = Object.fromEntries(
     Object.entries(document.components?.schemas ?? {}).filter(([id]) => !id.startsWith('error.')),
@@ -85,11 +107,12 @@ export function openApiDocument(baseUrl: string) {
       operation.responses = {
         ...(success ? { 200: success } : {}),
         ...(hasParameters ? { 400: ref(400) } : {}),
+        401: ref(401),
         ...(path.includes('{station_id}') ? { 404: ref(404) } : {}),
         414: ref(414),
         503: ref(503),
       };
-      delete operation.security;
+      operation.security = security;
       if (path === '/weather/{station_id}' && success?.content) {
         operation.parameters = [...(operation.parameters ?? []), FORMAT_PARAMETER];
         success.content['text/csv'] = {
@@ -98,5 +121,5 @@ export function openApiDocument(baseUrl: string) {
       }
     }
   }
-  return { ...document, components: { schemas, responses } };
+  return { ...document, components: { schemas, responses, securitySchemes } };
 }

@@ -8,6 +8,7 @@ import {
 } from 'trpc-to-openapi';
 import type { z } from 'zod';
 import type { CacheCodec, QueryCache } from './cache';
+import type { RequestAccess } from '@weather/auth/access';
 import { describeError, type ErrorBody } from './errors';
 import { malformedEncoding, urlTooLong } from './limits';
 import { appRouter } from './root';
@@ -65,8 +66,12 @@ export async function handleRest(
   createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
   endpoint: `/${string}` = '/api',
   cache?: QueryCache,
+  access?: RequestAccess,
 ): Promise<Response> {
   const url = new URL(request.url);
+  // Before the cache: a cached answer is no answer for a caller who may not read it.
+  const refused = access && (await readRefusal(access));
+  if (refused) return refused;
   const tooLong = urlTooLong(url.pathname, url.search);
   if (tooLong) {
     return Response.json({ error: 'uri_too_long', message: tooLong } satisfies ErrorBody, {
@@ -180,5 +185,27 @@ function openApi(
     const headers = new Headers(res.headers);
     headers.delete('content-length');
     return Response.json(body, { status, headers });
+  });
+}
+
+/**
+ * Every REST operation is a read: with PUBLIC_READ=false it needs a session or an API key, and
+ * presented credentials are checked whenever they are presented (a wrong key is told so).
+ */
+async function readRefusal(access: RequestAccess): Promise<Response | undefined> {
+  if (access.publicRead && !access.presentsCredentials) return undefined;
+  const { principal, failure } = await access.identify();
+  const body: ErrorBody | undefined = failure
+    ? { error: failure.error, message: failure.message }
+    : !principal && !access.publicRead
+      ? {
+          error: 'sign_in_required',
+          message: 'Sign in, or send an API key as Authorization: Bearer <key>',
+        }
+      : undefined;
+  if (!body) return undefined;
+  return Response.json(body, {
+    status: 401,
+    headers: { 'www-authenticate': 'Bearer realm="weather"' },
   });
 }

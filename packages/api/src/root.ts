@@ -1,3 +1,4 @@
+import { apiKeysRouter, authRouter, usersRouter } from './router/admin';
 import { generatorRouter } from './router/generator';
 import { pipelineRouter } from './router/pipeline';
 import { stationsRouter } from './router/stations';
@@ -9,6 +10,9 @@ export const appRouter = router({
   stations: stationsRouter,
   pipeline: pipelineRouter,
   generator: generatorRouter,
+  auth: authRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
+import type { AccessLevel, Principal, RequestAccess } from '@weather/auth/access';
 import type { Logger } from '@weather/core/logger';
 import type { Database } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
@@ -27,10 +28,20 @@ export interface ApiContext {
   queryUrl?: string;
   /** Sent to the generator and the consumer's `/stats` (CONTROL_TOKEN), when set. */
   controlToken?: string;
+  /**
+   * Who calls and from where (SPEC §15). Without it the caller is anonymous under
+   * PUBLIC_READ=true: it may read, never change.
+   */
+  access?: RequestAccess;
+  /** Tells collectors the registry changed (after a station or token change). */
+  notifyRegistry?: () => Promise<void>;
 }
 
+/** What a procedure declares, read by the access table test: every procedure has one. */
+export type ProcedureAccessMeta = { access?: AccessLevel };
+
 /** Procedure meta: the REST view (`openapi`) and the caching a procedure declares with `cached`. */
-export type ApiMeta = OpenApiMeta<{ cache?: CachePolicy }>;
+export type ApiMeta = OpenApiMeta<{ cache?: CachePolicy } & ProcedureAccessMeta>;
 
 // Clients get the code, status and `error` reason the dashboard and REST read, and a message
 // that is ours: never a stack trace, a statement or its parameters (errors are logged here).
@@ -75,7 +86,7 @@ export const createCallerFactory = t.createCallerFactory;
  * logged 500 with a generic message. Database errors are logged by their code and the server's
  * own message, never the statement or its parameters.
  */
-export const publicProcedure = t.procedure.use(async ({ ctx, next, path, getRawInput }) => {
+const baseProcedure = t.procedure.use(async ({ ctx, next, path, getRawInput }) => {
   try {
     await getRawInput();
   } catch (cause) {
@@ -105,6 +116,75 @@ export const publicProcedure = t.procedure.use(async ({ ctx, next, path, getRawI
   if (error.code === 'INTERNAL_SERVER_ERROR') ctx.logger?.error(log, 'query failed');
   else ctx.logger?.warn(log, `query failed: ${error.reason}`);
   throw error;
+});
+
+const ANONYMOUS: RequestAccess = {
+  publicRead: true,
+  presentsCredentials: false,
+  identify: async () => ({ principal: null }),
+  sameOrigin: false,
+};
+
+/**
+ * The caller, or the refusal: credentials that were presented and refused are a 401 whatever
+ * the procedure (a wrong API key is told so, not served as anonymous).
+ */
+async function callerOf(access: RequestAccess): Promise<Principal | null> {
+  const { principal, failure } = await access.identify();
+  if (failure) {
+    throw new ApiError({ code: 'UNAUTHORIZED', reason: failure.error, message: failure.message });
+  }
+  return principal;
+}
+
+const signInRequired = () =>
+  new ApiError({
+    code: 'UNAUTHORIZED',
+    reason: 'sign_in_required',
+    message: 'Sign in, or send an API key as Authorization: Bearer <key>',
+  });
+
+/** Anyone, signed in or not (whoami, health): declares `access: 'public'`. */
+export const publicProcedure = baseProcedure.meta({ access: 'public' });
+
+/**
+ * Reads: anyone while PUBLIC_READ=true (credentials are checked only when presented), else a
+ * session or an API key of either role.
+ */
+export const viewerProcedure = baseProcedure
+  .meta({ access: 'viewer' })
+  .use(async ({ ctx, next }) => {
+    const access = ctx.access ?? ANONYMOUS;
+    if (access.publicRead && !access.presentsCredentials) return next();
+    const principal = await callerOf(access);
+    if (!principal && !access.publicRead) throw signInRequired();
+    return next({ ctx: { principal } });
+  });
+
+/**
+ * Changes, and reads only admins may make: an admin session or an admin API key. A session's
+ * change must come from a page of ours (its Origin), so another site cannot make one with the
+ * visitor's cookie.
+ */
+export const adminProcedure = baseProcedure.meta({ access: 'admin' }).use(async ({ ctx, type, next }) => {
+  const access = ctx.access ?? ANONYMOUS;
+  const principal = await callerOf(access);
+  if (!principal) throw signInRequired();
+  if (principal.role !== 'admin') {
+    throw new ApiError({
+      code: 'FORBIDDEN',
+      reason: 'admin_required',
+      message: 'Only an admin may do this',
+    });
+  }
+  if (principal.kind === 'session' && type === 'mutation' && !access.sameOrigin) {
+    throw new ApiError({
+      code: 'FORBIDDEN',
+      reason: 'cross_site_request',
+      message: 'Refused: the request did not come from a page of this dashboard (Origin)',
+    });
+  }
+  return next({ ctx: { principal } });
 });
 
 /** What tells one call's cached answer from another's, and how long it may be kept. */

@@ -122,6 +122,50 @@ export const sharedVars = {
     ),
 };
 
+/** A comma-separated list of origins (`https://host[:port]`), each checked. */
+const originList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) =>
+      list.every((o) => {
+        try {
+          const url = new URL(o);
+          return /^https?:$/.test(url.protocol) && url.origin === o;
+        } catch {
+          return false;
+        }
+      }),
+    { message: 'must be a comma-separated list of origins such as https://weather.example.org' },
+  );
+
+/** Operators and access (SPEC §15): the web app and the query service read these. */
+export const accessVars = {
+  /** Anyone may read the dashboard and the APIs; `false`: a session or an API key must. */
+  PUBLIC_READ: envVars.boolean(true),
+  /**
+   * Signs session cookies; the same on every web and query instance. Unset: a random one per
+   * process (sessions end at a restart, and the query service cannot read the web app's).
+   */
+  AUTH_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional()),
+  /** Where people open the dashboard; `https://…` makes session cookies `Secure`. */
+  PUBLIC_URL: envVars.url('http://localhost:3000', ['http', 'https']),
+  /** Further origins whose pages may sign in and make changes (the dashboard's other names). */
+  TRUSTED_ORIGINS: originList,
+  /** Origins whose scripts may read the APIs from a browser (CORS); none by default. */
+  CORS_ORIGINS: originList,
+};
+
 /**
  * What every service reads about its own running (collector, consumer, generator): where it
  * listens, how much it logs, how long its shutdown may take.

@@ -94,3 +94,15 @@ export {
   type TimescaleSettings,
   timescaleAvailable,
 } from './timescale';
+export {
+  accounts,
+  type ApiKeyRow,
+  apiKeys,
+  authRateLimits,
+  ROLES,
+  type Role,
+  sessions,
+  type UserRow,
+  users,
+  verifications,
+} from './schema/auth';

@@ -74,6 +74,8 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], logger: Log
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,
+      // kafkajs waits 5 s by default; a broker that just started, on a busy machine, can take longer.
+      timeout: 30_000,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.partitions,

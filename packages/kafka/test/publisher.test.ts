@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await producer.disconnect();
-  await admin.deleteTopics({ topics: [topic] });
+  await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
   await admin.disconnect();
 });
 

@@ -3,6 +3,7 @@
  * an internal service but liveness, readiness, metrics and its API description needs
  * `Authorization: Bearer <CONTROL_TOKEN>`. The web app sends it; nobody else needs it.
  */
+import { bearerToken } from '@weather/core/tokens';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorBody } from './errors';
 
@@ -17,8 +18,7 @@ export const needsControlToken = (route: string | undefined) =>
  * The token of an `Authorization: Bearer <token>` header (any case of "Bearer"), or undefined
  * for no header, another scheme or a malformed one. One parser for every token we take.
  */
-export const bearerToken = (header: string | undefined): string | undefined =>
-  header === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+export { bearerToken };
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -1,9 +1,12 @@
 import 'server-only';
 import { type ApiBackend, type ApiContext, createApiBackend } from '@weather/api';
+import { accessServices } from '@weather/auth';
+import { redisKeys } from '@weather/contracts/redis-keys';
 import { createLogger, type Logger } from '@weather/core/logger';
+import { publishRegistryChange } from '@weather/registry';
 import { webEnv } from './env';
 
-type Services = ApiBackend & { logger: Logger };
+type Services = ApiBackend & { logger: Logger } & ReturnType<typeof accessServices>;
 
 // One pool and one Redis client per server process, created on first request; kept on
 // globalThis so that dev-mode module reloads do not open new pools.
@@ -20,13 +23,20 @@ export function services(): Services {
     logger,
     applicationName: 'web',
   });
-  holder.__weatherServices = { ...backend, logger };
+  const access = accessServices({ db: backend.database.db, env, logger });
+  holder.__weatherServices = { ...backend, ...access, logger };
   return holder.__weatherServices;
 }
 
-/** The tRPC context of one request; `resHeaders` receives `x-cache`. */
-export function createContext(resHeaders?: ApiContext['resHeaders']): ApiContext {
-  const { database, cache, logger } = services();
+/**
+ * The tRPC context of one request, with who sent it (`headers`: its session cookie or API key);
+ * `resHeaders` receives `x-cache`.
+ */
+export function createContext(
+  headers: Headers,
+  resHeaders?: ApiContext['resHeaders'],
+): ApiContext {
+  const { database, cache, logger, redis, access } = services();
   const env = webEnv();
   return {
     db: database.db,
@@ -38,5 +48,11 @@ export function createContext(resHeaders?: ApiContext['resHeaders']): ApiContext
     generatorUrl: env.GENERATOR_URL,
     queryUrl: env.QUERY_URL,
     controlToken: env.CONTROL_TOKEN,
+    access: access(headers),
+    // Collectors reload their view; station lists (names, places) are read again.
+    notifyRegistry: async () => {
+      await redis.incr(redisKeys.stationsVersion).catch(() => {});
+      await publishRegistryChange(redis);
+    },
   };
 }

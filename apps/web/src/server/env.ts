@@ -1,5 +1,5 @@
 import 'server-only';
-import { parseEnv, sharedVars } from '@weather/core/env';
+import { accessVars, parseEnv, sharedVars } from '@weather/core/env';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -12,6 +12,10 @@ const schema = z.object({
   CONTROL_TOKEN: sharedVars.CONTROL_TOKEN,
   QUERY_TIMEOUT_MS: sharedVars.QUERY_TIMEOUT_MS,
   LOG_LEVEL: sharedVars.LOG_LEVEL,
+  ...accessVars,
+  /** The first admin, created on a database without users (SPEC §15). */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
 });
 
 export type WebEnv = z.infer<typeof schema>;

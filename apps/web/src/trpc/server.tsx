@@ -2,6 +2,7 @@ import 'server-only';
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { appRouter } from '@weather/api';
+import { headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
 import { createContext } from '@/server/context';
 import { makeQueryClient } from './query-client';
@@ -11,7 +12,8 @@ export const getQueryClient = cache(makeQueryClient);
 
 /** tRPC called in-process from server components, filling the request's query client. */
 export const trpc = createTRPCOptionsProxy({
-  ctx: () => createContext(),
+  // As the signed-in user (or the anonymous visitor) whose page this is.
+  ctx: async () => createContext(new Headers(await headers())),
   router: appRouter,
   queryClient: getQueryClient,
 });

@@ -15,7 +15,7 @@ import {
 import { defaults } from '@weather/core/env';
 import { registerSimulatedStations } from '@weather/registry';
 import { z } from 'zod';
-import { type ApiContext, publicProcedure, router } from '../trpc';
+import { adminProcedure, type ApiContext, router, viewerProcedure } from '../trpc';
 
 const client = (ctx: ApiContext) =>
   generatorClient(ctx.generatorUrl ?? defaults.GENERATOR_URL, { controlToken: ctx.controlToken });
@@ -67,12 +67,12 @@ async function describeRun(ctx: ApiContext, options: { stations?: number; seed?:
 
 /** Generator controls for the dashboard: the station simulator's HTTP API, typed. */
 export const generatorRouter = router({
-  status: publicProcedure
+  status: viewerProcedure
     .output(generatorStatusSchema)
     .query(({ ctx }) => forward(() => client(ctx).status())),
 
   /** Starting while a run is going restarts it with the new options. */
-  start: publicProcedure
+  start: adminProcedure
     .input(startOptionsSchema.prefault({}))
     .output(startResultSchema)
     .mutation(async ({ ctx, input }) => {
@@ -82,18 +82,18 @@ export const generatorRouter = router({
     }),
 
   /** Stops the live run and any backfill; answers with the final counts. */
-  stop: publicProcedure
+  stop: adminProcedure
     .output(stopResultSchema)
     .mutation(({ ctx }) => forward(() => client(ctx).stop())),
 
   /** The simulated stations (names, places, climates), for labelling SIM-… stations. */
-  stations: publicProcedure
+  stations: viewerProcedure
     .input(stationsQuerySchema.prefault({}))
     .output(z.array(simulatedStationSchema))
     .query(({ ctx, input }) => forward(() => client(ctx).stations(input))),
 
   /** CONFLICT while another backfill runs. */
-  backfill: publicProcedure
+  backfill: adminProcedure
     .input(backfillOptionsSchema.prefault({}))
     .output(backfillResultSchema)
     .mutation(async ({ ctx, input }) => {

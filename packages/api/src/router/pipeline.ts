@@ -3,7 +3,7 @@ import { readinessBody } from '@weather/contracts/service';
 import { approximateReadingCount, pingDatabase } from '@weather/db';
 import { z } from 'zod';
 import { databaseFailure, safeRemoteText } from '../errors';
-import { publicProcedure, router } from '../trpc';
+import { viewerProcedure, router } from '../trpc';
 
 const TIMEOUT_MS = 2000;
 
@@ -98,7 +98,7 @@ async function probe(
 
 export const pipelineRouter = router({
   /** Health of every part and the consumer's figures, for the dashboard's overview. */
-  status: publicProcedure
+  status: viewerProcedure
     .output(
       z.object({
         checked_at: z.string(),

@@ -1,4 +1,6 @@
+import { issueToken } from '@weather/core/tokens';
 import {
+  addCredential,
   type CredentialInfo,
   type Database,
   type Gateway,
@@ -9,19 +11,35 @@ import {
   listSparklines,
   listStations,
   type RegisteredStation,
+  RegistryError,
+  registerStation,
+  revokeCredential,
   type StationSummary,
+  updateStation,
 } from '@weather/db';
+import { stationFields } from '@weather/registry/schemas';
 import { z } from 'zod';
 import {
   readingRow,
   type registryCredential,
+  registryCredential as registryCredentialSchema,
+  registryStation,
   stationParam,
   stationRegistry,
   stationSummary,
   stationsPage,
 } from '../schemas';
 import { listStationsPage, type StationsQuery, stationsQuery } from '../services/stations';
-import { cached, notFound, publicProcedure, router, syncOutput } from '../trpc';
+import { ApiError } from '../errors';
+import {
+  type ApiContext,
+  adminProcedure,
+  cached,
+  notFound,
+  router,
+  syncOutput,
+  viewerProcedure,
+} from '../trpc';
 
 /** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
 const LIST_ENTRY = { params: null, ttlSeconds: 60 };
@@ -29,7 +47,7 @@ const listEntry = (input: StationsQuery | undefined) =>
   input && Object.keys(input).length > 0 ? { ...LIST_ENTRY, params: input } : LIST_ENTRY;
 
 export const stationsRouter = router({
-  list: publicProcedure
+  list: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -46,7 +64,7 @@ export const stationsRouter = router({
     .query(({ ctx, input = {} }) => listStationsPage(ctx.db, input)),
 
   /** Each station's last hour of temperature, for the stations table (cached like the list). */
-  sparklines: publicProcedure
+  sparklines: viewerProcedure
     .output(
       syncOutput(
         z.array(
@@ -61,7 +79,7 @@ export const stationsRouter = router({
     .query(({ ctx }) => listSparklines(ctx.db)),
 
   /** The newest reading of each given station, for live tables (uncached: it is one PK lookup each). */
-  latest: publicProcedure
+  latest: viewerProcedure
     .input(z.object({ station_ids: z.array(stationParam).min(1).max(1000) }))
     .output(syncOutput(z.array(readingRow)))
     .query(({ ctx, input }) => latestReadings(ctx.db, input.station_ids)),
@@ -70,13 +88,13 @@ export const stationsRouter = router({
    * One station as the list shows it, for its page; an unregistered id is 404. Primary-key
    * lookups, uncached like `latest`: a name changed from the CLI shows at once.
    */
-  get: publicProcedure
+  get: viewerProcedure
     .input(z.object({ station_id: stationParam }))
     .output(syncOutput(stationSummary))
     .query(({ ctx, input }) => stationSummaryOf(ctx.db, input.station_id)),
 
   /** The registry for the stations page: stations and gateways with their credentials, no hashes. */
-  registry: publicProcedure.output(syncOutput(stationRegistry)).query(async ({ ctx }) => {
+  registry: viewerProcedure.output(syncOutput(stationRegistry)).query(async ({ ctx }) => {
     const [stations, gateways, credentials] = await Promise.all([
       listRegisteredStations(ctx.db),
       listGateways(ctx.db),
@@ -84,6 +102,51 @@ export const stationsRouter = router({
     ]);
     return registryOf(stations, gateways, credentials);
   }),
+
+  /** Registers a station (its fields as the CLI takes them); a taken id is 409. */
+  register: adminProcedure
+    .input(z.object({ station_id: stationParam, fields: stationFields.prefault({}) }))
+    .output(registryStation)
+    .mutation(({ ctx, input }) =>
+      changeRegistry(ctx, async () =>
+        registryStationOf(await registerStation(ctx.db, input.station_id, input.fields), []),
+      ),
+    ),
+
+  /** Changes the named fields (`enabled: false` disables: its readings are refused with 403). */
+  update: adminProcedure
+    .input(z.object({ station_id: stationParam, fields: stationFields }))
+    .output(registryStation)
+    .mutation(({ ctx, input }) =>
+      changeRegistry(ctx, async () =>
+        registryStationOf(await updateStation(ctx.db, input.station_id, input.fields), []),
+      ),
+    ),
+
+  /** A new station token, shown this once; older tokens stay valid until revoked. */
+  issueToken: adminProcedure
+    .input(z.object({ station_id: stationParam }))
+    .output(z.object({ token: z.string(), credential: registryCredentialSchema }))
+    .mutation(({ ctx, input }) =>
+      changeRegistry(ctx, async () => {
+        const { token, prefix, hash } = issueToken('station');
+        const credential = await addCredential(ctx.db, {
+          kind: 'station',
+          ownerId: input.station_id,
+          prefix,
+          hash,
+        });
+        return { token, credential: credentialOf(credential) };
+      }),
+    ),
+
+  /** Revokes a station or gateway token by its prefix; collectors refuse it within seconds. */
+  revokeToken: adminProcedure
+    .input(z.object({ prefix: z.string().min(4).max(64) }))
+    .output(registryCredentialSchema)
+    .mutation(({ ctx, input }) =>
+      changeRegistry(ctx, async () => credentialOf(await revokeCredential(ctx.db, input.prefix))),
+    ),
 });
 
 type Registry = z.infer<typeof stationRegistry>;
@@ -126,22 +189,11 @@ function registryOf(
     const owner = c.kind === 'station' ? `s:${c.stationId}` : `g:${c.gatewayId}`;
     const list = byOwner.get(owner) ?? [];
     // Field by field: whatever else a credential row carries never reaches the answer.
-    list.push({
-      prefix: c.prefix,
-      kind: c.kind,
-      created_at: c.createdAt.toISOString(),
-      last_used_at: iso(c.lastUsedAt),
-      revoked_at: iso(c.revokedAt),
-    });
+    list.push(credentialOf(c));
     byOwner.set(owner, list);
   }
   return {
-    stations: stations.map((s) => ({
-      ...registryFields(s),
-      expected_interval_s: s.expectedIntervalS,
-      registered_at: s.registeredAt.toISOString(),
-      credentials: byOwner.get(`s:${s.id}`) ?? [],
-    })),
+    stations: stations.map((s) => registryStationOf(s, byOwner.get(`s:${s.id}`) ?? [])),
     gateways: gateways.map((g) => ({
       gateway_id: g.id,
       name: g.name,
@@ -149,5 +201,47 @@ function registryOf(
       created_at: g.createdAt.toISOString(),
       credentials: byOwner.get(`g:${g.id}`) ?? [],
     })),
+  };
+}
+
+const REGISTRY_CODES = { not_found: 'NOT_FOUND', duplicate: 'CONFLICT', invalid: 'BAD_REQUEST' } as const;
+
+/** A registry change, then collectors and caches are told; refusals keep their meaning. */
+async function changeRegistry<T>(ctx: ApiContext, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    if (error instanceof RegistryError) {
+      throw new ApiError({
+        code: REGISTRY_CODES[error.code],
+        reason: error.code,
+        message: error.message,
+      });
+    }
+    throw error;
+  }
+  await ctx.notifyRegistry?.().catch((err: unknown) => {
+    ctx.logger?.warn({ err }, 'registry changed, but collectors could not be told at once');
+  });
+  return result;
+}
+
+function credentialOf(c: CredentialInfo): Credential {
+  return {
+    prefix: c.prefix,
+    kind: c.kind,
+    created_at: c.createdAt.toISOString(),
+    last_used_at: iso(c.lastUsedAt),
+    revoked_at: iso(c.revokedAt),
+  };
+}
+
+function registryStationOf(s: RegisteredStation, credentials: Credential[]) {
+  return {
+    ...registryFields(s),
+    expected_interval_s: s.expectedIntervalS,
+    registered_at: s.registeredAt.toISOString(),
+    credentials,
   };
 }

@@ -17,12 +17,12 @@ import {
   timeseriesEntry,
   timeseriesQuery,
 } from '../services/weather';
-import { cached, publicProcedure, router, syncOutput } from '../trpc';
+import { cached, viewerProcedure, router, syncOutput } from '../trpc';
 
 export const MAX_LIMIT = 5000;
 
 export const weatherRouter = router({
-  readings: publicProcedure
+  readings: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -54,7 +54,7 @@ export const weatherRouter = router({
     .output(syncOutput(readingsPage))
     .query(({ ctx, input }) => listStationReadings(ctx.db, input)),
 
-  aggregate: publicProcedure
+  aggregate: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -76,7 +76,7 @@ export const weatherRouter = router({
     )
     .query(({ ctx, input }) => stationAggregate(ctx.db, aggregateQuery(input, ctx.now))),
 
-  timeseries: publicProcedure
+  timeseries: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',

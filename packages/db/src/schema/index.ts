@@ -1,2 +1,3 @@
 export * from './readings';
 export * from './stations';
+export * from './auth';

@@ -4,7 +4,8 @@ import { onlyMethods } from '@/server/http-errors';
 
 export const dynamic = 'force-dynamic';
 
-const handler = (req: Request) => handleTrpc(req, createContext, '/api/trpc');
+const handler = (req: Request) =>
+  handleTrpc(req, (resHeaders) => createContext(req.headers, resHeaders), '/api/trpc');
 
 export { handler as GET, handler as POST };
 export const { DELETE, OPTIONS, PATCH, PUT } = onlyMethods('GET', 'POST');

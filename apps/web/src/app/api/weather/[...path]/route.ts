@@ -38,7 +38,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
     if (url.searchParams.has('format')) url.searchParams.delete('format');
     return handleRest(new Request(url, req));
   }
-  const caller = createCaller(createContext());
+  const caller = createCaller(createContext(req.headers));
   const query = {
     station_id: stationIdOf(url.pathname),
     start_time: url.searchParams.get('start_time') ?? undefined,

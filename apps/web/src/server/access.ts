@@ -1,0 +1,30 @@
+import 'server-only';
+import type { Principal } from '@weather/auth';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { services } from './context';
+
+/** Who is looking at this page (once per request), and whether anyone may read. */
+export const pageViewer = cache(
+  async (): Promise<{ principal: Principal | null; publicRead: boolean }> => {
+    const access = services().access(new Headers(await headers()));
+    const { principal } = await access.identify();
+    return { principal, publicRead: access.publicRead };
+  },
+);
+
+/** For every page that shows data: with PUBLIC_READ=false, a signed-out visitor signs in first. */
+export async function requireReader(path: string): Promise<Principal | null> {
+  const { principal, publicRead } = await pageViewer();
+  if (!principal && !publicRead) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
+  return principal;
+}
+
+/** For admin pages: a viewer is sent to the overview, a signed-out visitor to sign-in. */
+export async function requireAdmin(path: string): Promise<Principal> {
+  const { principal } = await pageViewer();
+  if (!principal) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
+  if (principal.role !== 'admin') redirect('/');
+  return principal;
+}

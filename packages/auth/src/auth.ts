@@ -1,0 +1,108 @@
+import type { Logger } from '@weather/core/logger';
+import { accounts, authRateLimits, type Database, sessions, users, verifications } from '@weather/db';
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+
+export interface AuthOptions {
+  db: Database;
+  /** Signs session cookies (AUTH_SECRET): at least 32 characters, the same on every instance. */
+  secret: string;
+  /**
+   * Where people open the dashboard (PUBLIC_URL). Its scheme decides the cookies' `Secure`
+   * attribute; its origin is trusted for sign-in and for cookie-authenticated changes.
+   */
+  publicUrl: string;
+  /** Further origins the dashboard is served from (TRUSTED_ORIGINS). */
+  trustedOrigins?: string[];
+  logger?: Logger;
+}
+
+/** Sign-in attempts one client address may make per window (wrong or right). */
+export const SIGN_IN_LIMIT = { window: 60, max: 10 };
+
+/** Session lifetime: a week, extended by use at most once a day. */
+export const SESSION_EXPIRES_S = 7 * 24 * 3600;
+
+/** The cookie prefix: `weather.session_token`, or `__Secure-weather.…` over HTTPS. */
+export const COOKIE_PREFIX = 'weather';
+
+/**
+ * The Better Auth instance (SPEC §15): email and password sign-in with sessions in PostgreSQL,
+ * passwords hashed with scrypt (memory-hard; Better Auth's default), sign-in attempts limited per
+ * client address in the database (so the limit holds across instances and restarts). There is no
+ * self sign-up: admins create users (`users.create`, `npm run admin`). `role` is a user field
+ * Better Auth carries but never lets a request set.
+ */
+export function createAuth(options: AuthOptions) {
+  const { db, logger } = options;
+  return betterAuth({
+    appName: 'Weather pipeline',
+    secret: options.secret,
+    baseURL: options.publicUrl,
+    basePath: '/api/auth',
+    // The request's own host is trusted too (the dashboard opened as localhost, by its LAN name):
+    // a page's Origin equals the host it was served from exactly when it is our page.
+    trustedOrigins: (request) => [
+      ...trustedOriginsOf(options),
+      ...ownOrigins(request?.headers.get('host') ?? null),
+    ],
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: {
+        user: users,
+        session: sessions,
+        account: accounts,
+        verification: verifications,
+        rateLimit: authRateLimits,
+      },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+    },
+    user: {
+      additionalFields: {
+        role: { type: 'string', required: false, defaultValue: 'viewer', input: false },
+      },
+    },
+    session: { expiresIn: SESSION_EXPIRES_S, updateAge: 24 * 3600 },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 100,
+      customRules: { '/sign-in/email': SIGN_IN_LIMIT },
+    },
+    advanced: {
+      cookiePrefix: COOKIE_PREFIX,
+      // The client address is the single X-Forwarded-For entry the Next.js server sets, or the
+      // first one left of proxies on this host.
+      ipAddress: { trustedProxies: ['127.0.0.1', '::1'] },
+    },
+    telemetry: { enabled: false },
+    logger: {
+      level: 'warn',
+      log: (level, message) => {
+        if (!logger) return;
+        if (level === 'error') logger.error({ auth: true }, message);
+        else logger.warn({ auth: true }, message);
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** PUBLIC_URL's origin and TRUSTED_ORIGINS. */
+export const trustedOriginsOf = (options: Pick<AuthOptions, 'publicUrl' | 'trustedOrigins'>) => [
+  new URL(options.publicUrl).origin,
+  ...(options.trustedOrigins ?? []),
+];
+
+const ownOrigins = (host: string | null) =>
+  host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;

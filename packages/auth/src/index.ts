@@ -1,0 +1,19 @@
+export * from './access';
+export {
+  type Auth,
+  type AuthOptions,
+  COOKIE_PREFIX,
+  createAuth,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  SESSION_EXPIRES_S,
+  SIGN_IN_LIMIT,
+  trustedOriginsOf,
+} from './auth';
+export {
+  type AccessOptions,
+  type AccessResolver,
+  accessResolver,
+  accessServices,
+} from './identify';
+export * from './operators';
