@@ -3,6 +3,8 @@
 // service manifest built and started, health awaited, URLs printed. A part that exits is
 // restarted (lib/supervisor.mjs); Ctrl-C stops everything this command started.
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { bootstrap } from './lib/bootstrap.mjs';
 import { services } from './lib/services.mjs';
 import { isPortOpen, portHolder, say } from './lib/util.mjs';
@@ -59,6 +61,35 @@ async function describeSimulatedStations(/** @type {NodeJS.ProcessEnv} */ env) {
   if (code !== 0) say(`could not register the simulated stations' names: ${output.trim()}`);
 }
 
+/** Where `npm start` keeps the session-signing secret between runs (git-ignored). */
+const AUTH_SECRET_FILE = '.local/auth-secret';
+
+/** AUTH_SECRET from the environment, else the local file's (made on the first run). */
+function authSecret(/** @type {NodeJS.ProcessEnv} */ env) {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  const file = path.join(root, AUTH_SECRET_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * On a database without users, the first admin (ADMIN_EMAIL / ADMIN_PASSWORD, else
+ * admin@weather.local with a random password): the line to print, password included once.
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function firstAdmin(env) {
+  const { code, output } = await runCommand('npm', ['run', '-s', 'admin', '--', 'first-run'], {
+    cwd: root,
+    env,
+    all: false,
+  });
+  if (code !== 0) throw new Error(`could not set up the first admin: ${output}`);
+  return output.trim();
+}
+
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
@@ -67,6 +98,8 @@ try {
   stopStack = stop;
   // The internal services' controls answer only the web app: a new secret each run.
   env.CONTROL_TOKEN ||= randomBytes(24).toString('base64url');
+  // Sessions survive restarts: the same secret every run, kept in .local.
+  env.AUTH_SECRET = authSecret(env);
   for (const service of services) {
     if (await isPortOpen('127.0.0.1', service.port)) {
       throw new Error(
@@ -76,6 +109,7 @@ try {
   }
   run('npx', ['turbo', 'run', 'build', '--filter=./apps/*'], env, 'build');
   const simulator = await simulatorGateway(env);
+  const admin = await firstAdmin(env);
 
   // The supervisor has logged which part broke which rule.
   const onGiveUp = () => void shutdown(1);
@@ -122,6 +156,8 @@ try {
       ? `the simulator sends as gateway "simulator"; its token was created now and kept in ${SIMULATOR_TOKEN_FILE} (it is not shown again)`
       : `the simulator sends as gateway "simulator" with the token kept in ${SIMULATOR_TOKEN_FILE}`,
   );
+  const web = services.find((s) => s.name === 'web');
+  say(`sign in at http://localhost:${web?.port}/sign-in; ${admin}`);
   say(
     'register a station of your own and get its token: npm run stations -- add MY-01 --name "Roof" --lat 52.52 --lon 13.40 --timezone Europe/Berlin --token',
   );

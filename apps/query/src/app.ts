@@ -1,4 +1,6 @@
+import cors from '@fastify/cors';
 import { type ApiContext, handleRest, openApiDocument, type QueryCache } from '@weather/api';
+import type { AccessResolver } from '@weather/auth';
 import type { Logger } from '@weather/core/logger';
 import type { Database } from '@weather/db';
 import { createServer, type OpenApiDocument, type ReadinessCheck } from '@weather/server';
@@ -9,6 +11,11 @@ export interface AppDeps {
   db: Database;
   cache: QueryCache;
   checks?: ReadinessCheck[];
+  /** Each request's access (SPEC §15): PUBLIC_READ, sessions, API keys. */
+  access: AccessResolver;
+  /** Origins whose browser scripts may read (CORS_ORIGINS); none by default. */
+  corsOrigins?: string[];
+  publicRead?: boolean;
 }
 
 export const serviceInfo = {
@@ -23,8 +30,8 @@ export const serviceInfo = {
  * The API's REST operations beside the service's own (health, readiness, metrics), in one
  * document. Server URL `/`: the operations are at the root of wherever the document was read.
  */
-function withQueryApi(own: OpenApiDocument): OpenApiDocument {
-  const api = openApiDocument('/') as OpenApiDocument;
+function withQueryApi(own: OpenApiDocument, publicRead: boolean): OpenApiDocument {
+  const api = openApiDocument('/', { publicRead }) as OpenApiDocument;
   // This server refuses a malformed query string on every route (400 malformed_url), so an
   // operation without parameters can answer 400 here too.
   for (const item of Object.values(api.paths ?? {}) as Record<string, Operation>[]) {
@@ -43,6 +50,7 @@ function withQueryApi(own: OpenApiDocument): OpenApiDocument {
       ...components,
       schemas: { ...components.schemas, ...theirs.schemas },
       responses: { ...components.responses, ...theirs.responses },
+      securitySchemes: { ...components.securitySchemes, ...theirs.securitySchemes },
     },
   };
 }
@@ -62,13 +70,21 @@ export async function createApp(deps: AppDeps) {
     info: serviceInfo,
     logger: deps.logger,
     checks: deps.checks ?? [],
-    extendDocument: withQueryApi,
+    extendDocument: (own) => withQueryApi(own, deps.publicRead ?? true),
   });
-  const context = (resHeaders: ApiContext['resHeaders']): ApiContext => ({
-    db: deps.db,
-    cache: deps.cache,
-    logger: deps.logger,
-    resHeaders,
+  // Closed unless listed; API keys, never cookies, are for scripts of other origins.
+  await app.register(cors, {
+    origin: deps.corsOrigins ?? [],
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type'],
+    maxAge: 600,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    }
   });
 
   async function answer(request: FastifyRequest, reply: FastifyReply) {
@@ -78,11 +94,20 @@ export async function createApp(deps: AppDeps) {
       else if (Array.isArray(value)) headers.set(name, value.join(', '));
     }
     const url = new URL(`${API_PREFIX}${request.url}`, `http://${request.host || 'localhost'}`);
+    const access = deps.access(headers);
+    const context = (resHeaders: ApiContext['resHeaders']): ApiContext => ({
+      db: deps.db,
+      cache: deps.cache,
+      logger: deps.logger,
+      resHeaders,
+      access,
+    });
     const response = await handleRest(
       new Request(url, { method: request.method, headers }),
       context,
       API_PREFIX,
       deps.cache,
+      access,
     );
     reply.code(response.status);
     for (const [name, value] of response.headers) reply.header(name, value);

@@ -1,4 +1,5 @@
 import { createApiBackend } from '@weather/api';
+import { accessServices } from '@weather/auth';
 import { createLogger } from '@weather/core/logger';
 import { pingDatabase } from '@weather/db';
 import { runService } from '@weather/server';
@@ -16,10 +17,14 @@ const backend = createApiBackend({
 });
 // Redis only speeds answers up (without it they are computed uncached), so readiness is the
 // database's alone.
+const { access } = accessServices({ db: backend.database.db, env, logger });
 const app = await createApp({
   logger,
   db: backend.database.db,
   cache: backend.cache,
+  access,
+  publicRead: env.PUBLIC_READ,
+  corsOrigins: env.CORS_ORIGINS,
   checks: [{ name: 'database', check: () => pingDatabase(backend.database.db) }],
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCache } from '@weather/api';
+import { accessServices } from '@weather/auth';
 import { createDb, insertReadings, pingDatabase } from '@weather/db';
 import { createTestDatabase } from '@weather/db/testing';
 import { openApiContract } from '@weather/server/testing';
@@ -38,7 +39,23 @@ beforeAll(async () => {
     [0, 10, 20, 30, 40, 50].map((m) => reading(m, m / 10)),
   );
   const check = (db: typeof database.db) => [{ name: 'database', check: () => pingDatabase(db) }];
-  up = await createApp({ logger, db: database.db, cache, checks: check(database.db) });
+  const accessOf = (db: typeof database.db) =>
+    accessServices({
+      db,
+      env: {
+        PUBLIC_READ: true,
+        AUTH_SECRET: randomBytes(32).toString('hex'),
+        PUBLIC_URL: 'http://localhost:3000',
+        TRUSTED_ORIGINS: [],
+      },
+    }).access;
+  up = await createApp({
+    logger,
+    db: database.db,
+    cache,
+    checks: check(database.db),
+    access: accessOf(database.db),
+  });
   // The database "down": a pool to a port nothing listens on.
   unreachable = createDb({ url: 'postgres://weather:weather@127.0.0.1:1/none', max: 1 });
   // Its own cache namespace: nothing the other app cached may answer for it.
@@ -48,6 +65,7 @@ beforeAll(async () => {
     db: unreachable.db,
     cache: downCache,
     checks: check(unreachable.db),
+    access: accessOf(unreachable.db),
   });
 });
 
@@ -94,7 +112,9 @@ describe("the seed's query API on the query service", () => {
   it('declares exactly the answers of every documented operation, success and error', async () => {
     const contract = openApiContract((await up.inject('/openapi.json')).json());
     const long = `/weather/${station}?pad=${'x'.repeat(9000)}`;
-    const cases: [typeof up, string, number][] = [
+    // A key we never issued: presented credentials are checked even while anyone may read.
+    const badKey = { authorization: `Bearer wxk_${'A'.repeat(32)}` };
+    const cases: [typeof up, string, number, Record<string, string>?][] = [
       [up, '/health', 200],
       [up, '/health?q=%ZZ', 400],
       [up, '/ready', 200],
@@ -104,26 +124,30 @@ describe("the seed's query API on the query service", () => {
       [up, '/metrics?%C0%AF', 400],
       [up, '/stations', 200],
       [up, '/stations?q=%ZZ', 400],
+      [up, '/stations', 401, badKey],
       [down, '/stations', 503],
       [up, long.replace(`/weather/${station}`, '/stations'), 414],
       [up, `/weather/${station}?${range}`, 200],
       [up, `/weather/${station}?limit=0`, 400],
       [up, '/weather/NOPE', 404],
+      [up, `/weather/${station}`, 401, badKey],
       [up, long, 414],
       [down, `/weather/${station}`, 503],
       [up, `/weather/aggregate/${station}?${range}`, 200],
       [up, `/weather/aggregate/${station}?start_time=yesterday`, 400],
       [up, '/weather/aggregate/NOPE', 404],
+      [up, `/weather/aggregate/${station}`, 401, badKey],
       [up, long.replace('/weather/', '/weather/aggregate/'), 414],
       [down, `/weather/aggregate/${station}?${range}`, 503],
       [up, `/weather/timeseries/${station}?${range}`, 200],
       [up, `/weather/timeseries/${station}?interval=7m`, 400],
       [up, '/weather/timeseries/NOPE', 404],
+      [up, `/weather/timeseries/${station}`, 401, badKey],
       [up, long.replace('/weather/', '/weather/timeseries/'), 414],
       [down, `/weather/timeseries/${station}?${range}`, 503],
     ];
-    for (const [target, url, status] of cases) {
-      const res = await target.inject(url);
+    for (const [target, url, status, headers] of cases) {
+      const res = await target.inject({ url, headers });
       expect(`GET ${url.slice(0, 50)} → ${res.statusCode}`).toBe(
         `GET ${url.slice(0, 50)} → ${status}`,
       );

@@ -82,12 +82,7 @@ const DEFAULT_REASONS: Partial<Record<TRPCError['code'], string>> = {
 /** The `error` reasons each status of a REST operation can carry (the OpenAPI document lists them). */
 export const REASONS_BY_STATUS = {
   400: ['validation_failed', 'bad_request', 'malformed_url'],
-  401: [
-    'sign_in_required',
-    'invalid_api_key',
-    'ingest_token_not_api_key',
-    'invalid_authorization',
-  ],
+  401: ['sign_in_required', 'invalid_api_key', 'ingest_token_not_api_key', 'invalid_authorization'],
   403: ['admin_required', 'cross_site_request'],
   404: ['not_found'],
   414: ['uri_too_long'],

@@ -1,4 +1,5 @@
 import type { TRPCError } from '@trpc/server';
+import type { RequestAccess } from '@weather/auth/access';
 import {
   createOpenApiFetchHandler,
   forEachOpenApiProcedure,
@@ -8,7 +9,6 @@ import {
 } from 'trpc-to-openapi';
 import type { z } from 'zod';
 import type { CacheCodec, QueryCache } from './cache';
-import type { RequestAccess } from '@weather/auth/access';
 import { describeError, type ErrorBody } from './errors';
 import { malformedEncoding, urlTooLong } from './limits';
 import { appRouter } from './root';

@@ -166,26 +166,28 @@ export const viewerProcedure = baseProcedure
  * change must come from a page of ours (its Origin), so another site cannot make one with the
  * visitor's cookie.
  */
-export const adminProcedure = baseProcedure.meta({ access: 'admin' }).use(async ({ ctx, type, next }) => {
-  const access = ctx.access ?? ANONYMOUS;
-  const principal = await callerOf(access);
-  if (!principal) throw signInRequired();
-  if (principal.role !== 'admin') {
-    throw new ApiError({
-      code: 'FORBIDDEN',
-      reason: 'admin_required',
-      message: 'Only an admin may do this',
-    });
-  }
-  if (principal.kind === 'session' && type === 'mutation' && !access.sameOrigin) {
-    throw new ApiError({
-      code: 'FORBIDDEN',
-      reason: 'cross_site_request',
-      message: 'Refused: the request did not come from a page of this dashboard (Origin)',
-    });
-  }
-  return next({ ctx: { principal } });
-});
+export const adminProcedure = baseProcedure
+  .meta({ access: 'admin' })
+  .use(async ({ ctx, type, next }) => {
+    const access = ctx.access ?? ANONYMOUS;
+    const principal = await callerOf(access);
+    if (!principal) throw signInRequired();
+    if (principal.role !== 'admin') {
+      throw new ApiError({
+        code: 'FORBIDDEN',
+        reason: 'admin_required',
+        message: 'Only an admin may do this',
+      });
+    }
+    if (principal.kind === 'session' && type === 'mutation' && !access.sameOrigin) {
+      throw new ApiError({
+        code: 'FORBIDDEN',
+        reason: 'cross_site_request',
+        message: 'Refused: the request did not come from a page of this dashboard (Origin)',
+      });
+    }
+    return next({ ctx: { principal } });
+  });
 
 /** What tells one call's cached answer from another's, and how long it may be kept. */
 export interface CacheEntry {

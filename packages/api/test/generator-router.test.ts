@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TRPCError } from '@trpc/server';
+import { trustedAccess } from '@weather/auth/access';
 import type { GeneratorStatus, RunStatus } from '@weather/contracts/generator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatorRouter } from '../src/router/generator';
@@ -100,7 +101,10 @@ beforeEach(() => {
 
 const createCaller = createCallerFactory(router({ generator: generatorRouter }));
 // These procedures use neither the database nor the cache.
-const caller = (generatorUrl: string) => createCaller({ generatorUrl } as ApiContext).generator;
+// As an admin: these tests are about forwarding (access has its own, test/access.test.ts).
+const access = trustedAccess({ kind: 'api_key', role: 'admin', keyId: 1, name: 'test' });
+const caller = (generatorUrl: string) =>
+  createCaller({ generatorUrl, access } as ApiContext).generator;
 
 async function trpcError(promise: Promise<unknown>) {
   const error = await promise.then(

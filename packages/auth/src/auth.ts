@@ -1,5 +1,12 @@
 import type { Logger } from '@weather/core/logger';
-import { accounts, authRateLimits, type Database, sessions, users, verifications } from '@weather/db';
+import {
+  accounts,
+  authRateLimits,
+  type Database,
+  sessions,
+  users,
+  verifications,
+} from '@weather/db';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 

@@ -99,7 +99,13 @@ export function accessServices(options: {
       'AUTH_SECRET is not set: sessions last until this process restarts; set it (the same on every instance)',
     );
   }
-  const authOptions = { db, secret, publicUrl: env.PUBLIC_URL, trustedOrigins: env.TRUSTED_ORIGINS, logger };
+  const authOptions = {
+    db,
+    secret,
+    publicUrl: env.PUBLIC_URL,
+    trustedOrigins: env.TRUSTED_ORIGINS,
+    logger,
+  };
   const auth = createAuth(authOptions);
   const access = accessResolver({
     auth,

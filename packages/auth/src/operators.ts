@@ -35,7 +35,10 @@ export const passwordSchema = z
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const newUserSchema = z.object({
-  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1).max(200).optional(),
   password: passwordSchema,
   role: roleSchema.default('viewer'),
@@ -75,9 +78,13 @@ export async function createUser(db: Database, input: NewUser): Promise<UserInfo
       .onConflictDoNothing({ target: users.email })
       .returning(userColumns);
     if (!user) throw new OperatorError('email_taken', `A user with email ${email} exists`);
-    await tx
-      .insert(accounts)
-      .values({ id: randomUUID(), accountId: id, providerId: 'credential', userId: id, password: hash });
+    await tx.insert(accounts).values({
+      id: randomUUID(),
+      accountId: id,
+      providerId: 'credential',
+      userId: id,
+      password: hash,
+    });
     return user;
   });
 }

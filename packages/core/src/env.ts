@@ -157,7 +157,9 @@ export const accessVars = {
     .string()
     .optional()
     .transform((value) => value || undefined)
-    .pipe(z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional()),
+    .pipe(
+      z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+    ),
   /** Where people open the dashboard; `https://…` makes session cookies `Secure`. */
   PUBLIC_URL: envVars.url('http://localhost:3000', ['http', 'https']),
   /** Further origins whose pages may sign in and make changes (the dashboard's other names). */

@@ -85,18 +85,9 @@ export {
   rollupPolicySql,
   rollupViewSql,
 } from './rollups';
-export { measurementColumns, readingsTable } from './schema/readings';
-export { timescaleSettingsFromEnv, timescaleSettingsVars } from './settings';
 export {
-  applyTimescaleSettings,
-  defaultTimescaleSettings,
-  isHypertable,
-  type TimescaleSettings,
-  timescaleAvailable,
-} from './timescale';
-export {
-  accounts,
   type ApiKeyRow,
+  accounts,
   apiKeys,
   authRateLimits,
   ROLES,
@@ -106,3 +97,12 @@ export {
   users,
   verifications,
 } from './schema/auth';
+export { measurementColumns, readingsTable } from './schema/readings';
+export { timescaleSettingsFromEnv, timescaleSettingsVars } from './settings';
+export {
+  applyTimescaleSettings,
+  defaultTimescaleSettings,
+  isHypertable,
+  type TimescaleSettings,
+  timescaleAvailable,
+} from './timescale';

@@ -3,8 +3,9 @@
  * an internal service but liveness, readiness, metrics and its API description needs
  * `Authorization: Bearer <CONTROL_TOKEN>`. The web app sends it; nobody else needs it.
  */
-import { bearerToken } from '@weather/core/tokens';
+
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken } from '@weather/core/tokens';
 import type { ErrorBody } from './errors';
 
 /** Routes that stay open: they describe and probe the service and reveal no data or secrets. */

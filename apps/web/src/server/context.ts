@@ -32,10 +32,7 @@ export function services(): Services {
  * The tRPC context of one request, with who sent it (`headers`: its session cookie or API key);
  * `resHeaders` receives `x-cache`.
  */
-export function createContext(
-  headers: Headers,
-  resHeaders?: ApiContext['resHeaders'],
-): ApiContext {
+export function createContext(headers: Headers, resHeaders?: ApiContext['resHeaders']): ApiContext {
   const { database, cache, logger, redis, access } = services();
   const env = webEnv();
   return {

@@ -35,7 +35,11 @@ async function refusals<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof OperatorError) {
-      throw new ApiError({ code: CODES[error.reason], reason: error.reason, message: error.message });
+      throw new ApiError({
+        code: CODES[error.reason],
+        reason: error.reason,
+        message: error.message,
+      });
     }
     throw error;
   }

@@ -15,7 +15,7 @@ import {
 import { defaults } from '@weather/core/env';
 import { registerSimulatedStations } from '@weather/registry';
 import { z } from 'zod';
-import { adminProcedure, type ApiContext, router, viewerProcedure } from '../trpc';
+import { type ApiContext, adminProcedure, router, viewerProcedure } from '../trpc';
 
 const client = (ctx: ApiContext) =>
   generatorClient(ctx.generatorUrl ?? defaults.GENERATOR_URL, { controlToken: ctx.controlToken });

@@ -3,7 +3,7 @@ import { readinessBody } from '@weather/contracts/service';
 import { approximateReadingCount, pingDatabase } from '@weather/db';
 import { z } from 'zod';
 import { databaseFailure, safeRemoteText } from '../errors';
-import { viewerProcedure, router } from '../trpc';
+import { router, viewerProcedure } from '../trpc';
 
 const TIMEOUT_MS = 2000;
 

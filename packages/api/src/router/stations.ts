@@ -19,6 +19,7 @@ import {
 } from '@weather/db';
 import { stationFields } from '@weather/registry/schemas';
 import { z } from 'zod';
+import { ApiError } from '../errors';
 import {
   readingRow,
   type registryCredential,
@@ -30,7 +31,6 @@ import {
   stationsPage,
 } from '../schemas';
 import { listStationsPage, type StationsQuery, stationsQuery } from '../services/stations';
-import { ApiError } from '../errors';
 import {
   type ApiContext,
   adminProcedure,
@@ -204,7 +204,11 @@ function registryOf(
   };
 }
 
-const REGISTRY_CODES = { not_found: 'NOT_FOUND', duplicate: 'CONFLICT', invalid: 'BAD_REQUEST' } as const;
+const REGISTRY_CODES = {
+  not_found: 'NOT_FOUND',
+  duplicate: 'CONFLICT',
+  invalid: 'BAD_REQUEST',
+} as const;
 
 /** A registry change, then collectors and caches are told; refusals keep their meaning. */
 async function changeRegistry<T>(ctx: ApiContext, work: () => Promise<T>): Promise<T> {

@@ -17,7 +17,7 @@ import {
   timeseriesEntry,
   timeseriesQuery,
 } from '../services/weather';
-import { cached, viewerProcedure, router, syncOutput } from '../trpc';
+import { cached, router, syncOutput, viewerProcedure } from '../trpc';
 
 export const MAX_LIMIT = 5000;
 

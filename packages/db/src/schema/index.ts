@@ -1,3 +1,3 @@
+export * from './auth';
 export * from './readings';
 export * from './stations';
-export * from './auth';
