@@ -73,10 +73,11 @@ FROM toolchain AS generator-deps
 RUN --mount=type=cache,id=npm,target=/home/node/.npm,uid=1000,gid=1000 \
     npm ci --omit=dev --workspace=@weather/generator
 
-# @weather/db's production dependencies, tsx included (its migrate script runs TypeScript).
+# @weather/db's production dependencies, tsx included (its migrate script runs TypeScript), and
+# @weather/auth's, for `docker compose run --rm migrate npm run admin -- …`.
 FROM toolchain AS migrate-deps
 RUN --mount=type=cache,id=npm,target=/home/node/.npm,uid=1000,gid=1000 \
-    npm ci --omit=dev --workspace=@weather/db
+    npm ci --omit=dev --workspace=@weather/db --workspace=@weather/auth
 
 # Builds every app (tsup bundles, Next.js standalone output). Turbo's local cache stays in the
 # layer, so the test target's `turbo run` finds these builds done.

@@ -44,8 +44,15 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Requests that make an operation answer `status`, as [base URL, path and query]. */
-function requestsFor(path: string, operation: Operation, status: string): [string, string][] {
+/** A key we never issued: presented credentials are checked even while anyone may read. */
+const UNKNOWN_KEY = { authorization: `Bearer wxk_${'A'.repeat(32)}` };
+
+/** Requests that make an operation answer `status`: [base URL, path and query, headers?]. */
+function requestsFor(
+  path: string,
+  operation: Operation,
+  status: string,
+): [string, string, Record<string, string>?][] {
   const url = (id: string, query = '') => `/api${path.replace('{station_id}', id)}${query}`;
   const query = operation.parameters?.some((p) => p.name === 'interval')
     ? `?${RANGE}&interval=15m`
@@ -67,6 +74,8 @@ function requestsFor(path: string, operation: Operation, status: string): [strin
             [web.url, url(station, '?limit=0')],
             [web.url, url(station, '?cursor=not-a-cursor')],
           ];
+    case '401':
+      return [[web.url, url(station, query), UNKNOWN_KEY]];
     case '404':
       return [[web.url, url('NOPE-404', query)]];
     case '414':
@@ -94,10 +103,10 @@ describe('the OpenAPI document', () => {
       ]),
     );
     expect(Object.fromEntries(operations)).toEqual({
-      'GET /weather/{station_id}': ['200', '400', '404', '414', '503'],
-      'GET /weather/aggregate/{station_id}': ['200', '400', '404', '414', '503'],
-      'GET /weather/timeseries/{station_id}': ['200', '400', '404', '414', '503'],
-      'GET /stations': ['200', '400', '414', '503'],
+      'GET /weather/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /weather/aggregate/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /weather/timeseries/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /stations': ['200', '400', '401', '414', '503'],
     });
   });
 
@@ -115,8 +124,8 @@ describe('the OpenAPI document', () => {
           const validate = validator(schema);
           const requests = requestsFor(path, operation, status);
           expect(requests.length, `${where} has a request that produces it`).toBeGreaterThan(0);
-          for (const [base, target] of requests) {
-            const res = await fetch(`${base}${target}`, { method: method.toUpperCase() });
+          for (const [base, target, headers] of requests) {
+            const res = await fetch(`${base}${target}`, { method: method.toUpperCase(), headers });
             expect([where, target.slice(0, 80), res.status]).toEqual([
               where,
               target.slice(0, 80),

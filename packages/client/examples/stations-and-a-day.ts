@@ -8,7 +8,8 @@ const cell = (value: number | null | undefined, digits = 1) =>
   (value == null ? '–' : value.toFixed(digits)).padStart(8);
 
 try {
-  const api = createWeatherClient({ url });
+  // WEATHER_API_KEY: needed where the server runs with PUBLIC_READ=false.
+  const api = createWeatherClient({ url, apiKey: process.env.WEATHER_API_KEY || undefined });
   // A page of up to 20 stations; without `limit` the answer is every station, as an array.
   const { stations, next_cursor } = pageOf(await api.stations.list.query({ limit: 20 }));
   print(`${stations.length} station(s): ${stations.map((s) => s.station_id).join(', ')}`);

@@ -43,8 +43,8 @@ export interface WeatherClientOptions {
   /** Base URL of the web app, e.g. `http://127.0.0.1:3000` (http or https, no query or fragment). */
   url: string;
   /**
-   * Sent as `authorization: Bearer <apiKey>`. Today the API needs none (every procedure is
-   * public); station and script tokens are planned, and this is where they will go.
+   * An API key (`wxk_…`, SPEC §15), sent as `authorization: Bearer <apiKey>`: needed for every
+   * read when the server runs with PUBLIC_READ=false, and with an admin key for changes.
    */
   apiKey?: string;
   /** A fetch to use instead of the global one (tests, proxies, instrumentation). */

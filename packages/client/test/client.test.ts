@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createApiKey } from '@weather/auth';
 import {
   createPipeline,
   freePort,
@@ -131,11 +132,15 @@ describe('createWeatherClient', () => {
     expect(requests[0]).toContain('batch=1');
   });
 
-  it('sends apiKey as a bearer token and the extra headers (the API needs none today)', async () => {
+  it('sends apiKey as a bearer token and the extra headers', async () => {
     const sent: Headers[] = [];
+    const { key } = await createApiKey(pipeline.database.db, {
+      name: 'client test',
+      role: 'viewer',
+    });
     const api = createWeatherClient({
       url: web.url,
-      apiKey: 'script-token-1',
+      apiKey: key,
       headers: async () => ({ 'x-script': 'test', Authorization: 'overridden' }),
       fetch: (input, init) => {
         sent.push(new Headers(init?.headers));
@@ -143,8 +148,24 @@ describe('createWeatherClient', () => {
       },
     });
     expect(await api.stations.list.query()).toHaveLength(2);
-    expect(sent[0]?.get('authorization')).toBe('Bearer script-token-1');
+    expect(sent[0]?.get('authorization')).toBe(`Bearer ${key}`);
     expect(sent[0]?.get('x-script')).toBe('test');
+  });
+
+  it('reads with an API key where PUBLIC_READ=false, and says why without one', async () => {
+    const closed = await pipeline.service('web', { PUBLIC_READ: 'false', LOG_LEVEL: 'warn' });
+    const { key } = await createApiKey(pipeline.database.db, { name: 'closed', role: 'viewer' });
+    const api = createWeatherClient({ url: closed.url, apiKey: key });
+    expect(await api.stations.list.query()).toHaveLength(2);
+    const error = await createWeatherClient({ url: closed.url })
+      .stations.list.query()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeatherClientError);
+    expect(error).toMatchObject({ status: 401, reason: 'sign_in_required' });
+    const revoked = await createWeatherClient({ url: closed.url, apiKey: `wxk_${'x'.repeat(32)}` })
+      .stations.list.query()
+      .catch((e: unknown) => e);
+    expect(revoked).toMatchObject({ status: 401, reason: 'invalid_api_key' });
   });
 });
 

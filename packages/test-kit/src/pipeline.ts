@@ -163,6 +163,8 @@ export async function createPipeline(
     KAFKA_TOPIC_PARTITIONS: String(partitions),
     DATABASE_URL: database.url,
     REDIS_URL: redisUrl,
+    // One per pipeline, so the web app's sessions are the query service's too.
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
   };
   const services: ServiceProcess[] = [];
 

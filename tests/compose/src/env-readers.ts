@@ -3,11 +3,12 @@
  * reads them (the apps' env schemas) rather than restated, so a compose file setting a name
  * nothing reads (a typo) or missing one an app needs can be told apart.
  */
-import { sharedVars } from '@weather/core/env';
+import { accessVars, sharedVars } from '@weather/core/env';
 import { timescaleSettingsVars } from '@weather/db';
 import { envSchema as collectorSchema } from '../../../apps/collector/src/env';
 import { envSchema as consumerSchema } from '../../../apps/consumer/src/env';
 import { envSchema as generatorSchema } from '../../../apps/generator/src/env';
+import { envSchema as querySchema } from '../../../apps/query/src/env';
 import type { WebEnv } from '../../../apps/web/src/server/env';
 
 /** The part of a zod schema used here: what it makes of an unset variable. */
@@ -34,11 +35,18 @@ const webVariables: Record<keyof WebEnv, true> = {
   CONTROL_TOKEN: true,
   QUERY_TIMEOUT_MS: true,
   LOG_LEVEL: true,
+  PUBLIC_READ: true,
+  AUTH_SECRET: true,
+  PUBLIC_URL: true,
+  TRUSTED_ORIGINS: true,
+  CORS_ORIGINS: true,
+  ADMIN_EMAIL: true,
+  ADMIN_PASSWORD: true,
 };
 
-/** The web schema takes its shared variables from sharedVars, so their defaults are those. */
+/** The web schema takes its shared variables from sharedVars and accessVars: their defaults. */
 function webReader(): Reader {
-  const shared: Reader = sharedVars;
+  const shared: Reader = { ...sharedVars, ...accessVars };
   return Object.fromEntries(Object.keys(webVariables).map((name) => [name, shared[name]]));
 }
 
@@ -50,6 +58,7 @@ export const readers: Record<string, Reader> = {
   collector: collectorSchema.shape,
   consumer: consumerSchema.shape,
   generator: generatorSchema.shape,
+  query: querySchema.shape,
   web: webReader(),
   migrate: { DATABASE_URL: sharedVars.DATABASE_URL, ...timescaleSettingsVars },
 };

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { StationSkeleton } from '@/components/station/station-skeleton';
 import { StationView } from '@/components/station/station-view';
 import { anchorFor, parseSelection, type Selection, stationQueries } from '@/lib/station-range';
+import { requireReader } from '@/server/access';
 import { getQueryClient, HydrateClient, trpc } from '@/trpc/server';
 
 export const dynamic = 'force-dynamic';
@@ -36,6 +37,7 @@ const stationQuery = (stationId: string) =>
 /** A station over a time range: the shell streams at once, the data follows in the same response. */
 export default async function StationPage({ params, searchParams }: StationPageProps) {
   const stationId = stationIdOf((await params).id);
+  await requireReader(`/stations/${encodeURIComponent(stationId)}`);
   const selection = parseSelection(await searchParams);
   return (
     <main className="station-main">
