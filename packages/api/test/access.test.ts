@@ -18,6 +18,8 @@ const baseUrl = process.env.DATABASE_URL ?? infrastructure.TEST_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? infrastructure.REDIS_URL;
 const PASSWORD = 'correct horse battery staple';
 const station = `ACC-${randomBytes(3).toString('hex').toUpperCase()}`;
+// Its own account for the lock-out test (failed sign-ins are counted in the shared Redis).
+const locked = `locked-${randomBytes(3).toString('hex')}@weather.local`;
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let redis: Redis;
@@ -31,7 +33,7 @@ async function serve(publicRead: boolean): Promise<string> {
     PUBLIC_URL: 'http://localhost:3000',
     TRUSTED_ORIGINS: [],
   };
-  const { auth, access } = accessServices({ db: database.db, env });
+  const { auth, access } = accessServices({ db: database.db, env, redis });
   const cache = new QueryCache(redis, { namespace: `${database.name}_${publicRead}` });
   const context =
     (headers: Headers) =>
@@ -99,6 +101,7 @@ beforeAll(async () => {
   const { db } = database;
   await createUser(db, { email: 'admin@weather.local', password: PASSWORD, role: 'admin' });
   await createUser(db, { email: 'viewer@weather.local', password: PASSWORD, role: 'viewer' });
+  await createUser(db, { email: locked, password: PASSWORD, role: 'viewer' });
   await registerStation(db, station, { name: 'Roof' });
   keys.admin = (await createApiKey(db, { name: 'deploy', role: 'admin' })).key;
   keys.viewer = (await createApiKey(db, { name: 'grafana', role: 'viewer' })).key;
@@ -336,18 +339,30 @@ describe('sign-in', () => {
     expect(unknown.cookie).toBeUndefined();
   });
 
-  it('limits attempts: after 10 wrong passwords from one address, even the right one waits', async () => {
+  it('limits attempts per address: after 10 from one, the 11th waits; another address does not', async () => {
     const ip = '203.0.113.50';
     for (let i = 0; i < 10; i++) {
-      expect((await signIn(open, 'admin@weather.local', `wrong password ${i}`, ip)).status).toBe(
+      const other = `nobody${i}-${randomBytes(2).toString('hex')}@weather.local`;
+      expect((await signIn(open, other, `wrong password ${i}`, ip)).status).toBe(401);
+    }
+    const limited = await signIn(open, 'viewer@weather.local', PASSWORD, ip);
+    expect(limited.status).toBe(429);
+    expect(limited.cookie).toBeUndefined();
+    expect((await signIn(open, 'viewer@weather.local', PASSWORD, '203.0.113.51')).status).toBe(200);
+  });
+
+  it('locks an account after 10 wrong passwords from anywhere, even for the right one', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await signIn(open, locked, `wrong password ${i}`, `192.0.2.${i + 1}`)).status).toBe(
         401,
       );
     }
-    const limited = await signIn(open, 'admin@weather.local', PASSWORD, ip);
+    const limited = await signIn(open, locked, PASSWORD, '192.0.2.200');
     expect(limited.status).toBe(429);
     expect(limited.cookie).toBeUndefined();
-    // Another address is not held up.
-    expect((await signIn(open, 'admin@weather.local', PASSWORD, '203.0.113.51')).status).toBe(200);
+    expect(JSON.parse(limited.body)).toMatchObject({ code: 'TOO_MANY_FAILED_SIGN_INS' });
+    // Other accounts sign in as before.
+    expect((await signIn(open, 'admin@weather.local', PASSWORD, '192.0.2.201')).status).toBe(200);
   });
 
   it('keeps the session cookie HttpOnly and SameSite=Lax, and signs out', async () => {

@@ -9,6 +9,13 @@ import {
 } from '@weather/db';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
+import type { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+} from 'rate-limiter-flexible';
 
 export interface AuthOptions {
   db: Database;
@@ -22,10 +29,36 @@ export interface AuthOptions {
   /** Further origins the dashboard is served from (TRUSTED_ORIGINS). */
   trustedOrigins?: string[];
   logger?: Logger;
+  /** Where failed sign-ins are counted, so the limit holds across instances (else in memory). */
+  redis?: Redis;
 }
 
 /** Sign-in attempts one client address may make per window (wrong or right). */
 export const SIGN_IN_LIMIT = { window: 60, max: 10 };
+
+/**
+ * Failed sign-ins one account may have per window, from any address (an address can be spoofed
+ * or shared; an account cannot): then its sign-in waits, right password or not, until the window
+ * ends. Unknown emails count the same, so the answers tell no account from none.
+ */
+export const ACCOUNT_FAILURE_LIMIT = { window: 15 * 60, max: 10 };
+
+function failureCounter(redis: Redis | undefined): RateLimiterAbstract {
+  const limits = {
+    points: ACCOUNT_FAILURE_LIMIT.max,
+    duration: ACCOUNT_FAILURE_LIMIT.window,
+    keyPrefix: 'weather:v1:sign-in-failures',
+  };
+  const memory = new RateLimiterMemory(limits);
+  return redis
+    ? new RateLimiterRedis({ ...limits, storeClient: redis, insuranceLimiter: memory })
+    : memory;
+}
+
+const accountKey = (body: unknown) => {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
+};
 
 /** Session lifetime: a week, extended by use at most once a day. */
 export const SESSION_EXPIRES_S = 7 * 24 * 3600;
@@ -42,7 +75,32 @@ export const COOKIE_PREFIX = 'weather';
  */
 export function createAuth(options: AuthOptions) {
   const { db, logger } = options;
+  const failures = failureCounter(options.redis);
   return betterAuth({
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const account = ctx.path === '/sign-in/email' ? accountKey(ctx.body) : undefined;
+        if (!account) return;
+        const state = await failures.get(account).catch(() => null);
+        if (state && state.consumedPoints >= ACCOUNT_FAILURE_LIMIT.max) {
+          const seconds = Math.ceil(state.msBeforeNext / 1000);
+          throw new APIError(
+            'TOO_MANY_REQUESTS',
+            {
+              code: 'TOO_MANY_FAILED_SIGN_INS',
+              message: `Too many failed sign-ins for this account; try again in ${Math.ceil(seconds / 60)} min`,
+            },
+            { 'retry-after': String(seconds), 'x-retry-after': String(seconds) },
+          );
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const account = ctx.path === '/sign-in/email' ? accountKey(ctx.body) : undefined;
+        if (!account) return;
+        if (isAPIError(ctx.context.returned)) await failures.penalty(account, 1).catch(() => {});
+        else await failures.delete(account).catch(() => {});
+      }),
+    },
     appName: 'Weather pipeline',
     secret: options.secret,
     baseURL: options.publicUrl,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@weather/core/logger';
 import { bearerToken, TOKEN_PATTERN } from '@weather/core/tokens';
 import type { Database } from '@weather/db';
+import type { Redis } from 'ioredis';
 import { type Identity, isSameOrigin, type RequestAccess } from './access';
 import { type Auth, COOKIE_PREFIX, createAuth, trustedOriginsOf } from './auth';
 import { verifyApiKey } from './operators';
@@ -90,8 +91,10 @@ export function accessServices(options: {
     TRUSTED_ORIGINS: string[];
   };
   logger?: Logger;
+  /** Counts failed sign-ins across instances (the web app, which serves sign-in). */
+  redis?: Redis;
 }) {
-  const { db, env, logger } = options;
+  const { db, env, logger, redis } = options;
   let secret = env.AUTH_SECRET;
   if (!secret) {
     secret = randomBytes(32).toString('base64url');

@@ -1,5 +1,6 @@
 export * from './access';
 export {
+  ACCOUNT_FAILURE_LIMIT,
   type Auth,
   type AuthOptions,
   COOKIE_PREFIX,

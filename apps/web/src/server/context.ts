@@ -23,7 +23,7 @@ export function services(): Services {
     logger,
     applicationName: 'web',
   });
-  const access = accessServices({ db: backend.database.db, env, logger });
+  const access = accessServices({ db: backend.database.db, env, logger, redis: backend.redis });
   holder.__weatherServices = { ...backend, ...access, logger };
   return holder.__weatherServices;
 }
