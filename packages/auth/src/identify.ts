@@ -108,6 +108,7 @@ export function accessServices(options: {
     publicUrl: env.PUBLIC_URL,
     trustedOrigins: env.TRUSTED_ORIGINS,
     logger,
+    redis,
   };
   const auth = createAuth(authOptions);
   const access = accessResolver({
