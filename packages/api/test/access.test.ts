@@ -33,7 +33,12 @@ async function serve(publicRead: boolean): Promise<string> {
     PUBLIC_URL: 'http://localhost:3000',
     TRUSTED_ORIGINS: [],
   };
-  const { auth, access } = accessServices({ db: database.db, env, redis });
+  const { auth, access } = accessServices({
+    db: database.db,
+    env,
+    redis,
+    namespace: database.name,
+  });
   const cache = new QueryCache(redis, { namespace: `${database.name}_${publicRead}` });
   const context =
     (headers: Headers) =>

@@ -1,4 +1,5 @@
 import type { Logger } from '@weather/core/logger';
+import { hashToken } from '@weather/core/tokens';
 import {
   accounts,
   authRateLimits,
@@ -31,6 +32,8 @@ export interface AuthOptions {
   logger?: Logger;
   /** Where failed sign-ins are counted, so the limit holds across instances (else in memory). */
   redis?: Redis;
+  /** Separates deployments that share one Redis (the database's name). */
+  namespace?: string;
 }
 
 /** Sign-in attempts one client address may make per window (wrong or right). */
@@ -43,11 +46,11 @@ export const SIGN_IN_LIMIT = { window: 60, max: 10 };
  */
 export const ACCOUNT_FAILURE_LIMIT = { window: 15 * 60, max: 10 };
 
-function failureCounter(redis: Redis | undefined): RateLimiterAbstract {
+function failureCounter(redis: Redis | undefined, namespace = ''): RateLimiterAbstract {
   const limits = {
     points: ACCOUNT_FAILURE_LIMIT.max,
     duration: ACCOUNT_FAILURE_LIMIT.window,
-    keyPrefix: 'weather:v1:sign-in-failures',
+    keyPrefix: `weather:v1:${namespace}:sign-in-failures`,
   };
   const memory = new RateLimiterMemory(limits);
   return redis
@@ -55,9 +58,10 @@ function failureCounter(redis: Redis | undefined): RateLimiterAbstract {
     : memory;
 }
 
+/** The account's counter key: a digest, so Redis holds no email addresses. */
 const accountKey = (body: unknown) => {
   const email = (body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
+  return typeof email === 'string' ? hashToken(email.trim().toLowerCase()) : undefined;
 };
 
 /** Session lifetime: a week, extended by use at most once a day. */
@@ -75,7 +79,7 @@ export const COOKIE_PREFIX = 'weather';
  */
 export function createAuth(options: AuthOptions) {
   const { db, logger } = options;
-  const failures = failureCounter(options.redis);
+  const failures = failureCounter(options.redis, options.namespace);
   return betterAuth({
     hooks: {
       before: createAuthMiddleware(async (ctx) => {

@@ -93,8 +93,9 @@ export function accessServices(options: {
   logger?: Logger;
   /** Counts failed sign-ins across instances (the web app, which serves sign-in). */
   redis?: Redis;
+  namespace?: string;
 }) {
-  const { db, env, logger, redis } = options;
+  const { db, env, logger, redis, namespace } = options;
   let secret = env.AUTH_SECRET;
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
@@ -109,6 +110,7 @@ export function accessServices(options: {
     trustedOrigins: env.TRUSTED_ORIGINS,
     logger,
     redis,
+    namespace,
   };
   const auth = createAuth(authOptions);
   const access = accessResolver({

@@ -23,7 +23,13 @@ export function services(): Services {
     logger,
     applicationName: 'web',
   });
-  const access = accessServices({ db: backend.database.db, env, logger, redis: backend.redis });
+  const access = accessServices({
+    db: backend.database.db,
+    env,
+    logger,
+    redis: backend.redis,
+    namespace: new URL(env.DATABASE_URL).pathname.slice(1),
+  });
   holder.__weatherServices = { ...backend, ...access, logger };
   return holder.__weatherServices;
 }

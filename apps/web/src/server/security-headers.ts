@@ -50,11 +50,12 @@ export const CORS_PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 
+/** The web API: JSON (and CSV) answers under `/api`. */
+export function isApiPath(pathname: string) {
+  return pathname === '/api' || pathname.startsWith('/api/');
+}
+
 /** The paths CORS opens: the web API, except sign-in (`/api/auth/*`), which stays same-origin. */
 export function isCorsPath(pathname: string) {
-  return (
-    (pathname === '/api' || pathname.startsWith('/api/')) &&
-    pathname !== '/api/auth' &&
-    !pathname.startsWith('/api/auth/')
-  );
+  return isApiPath(pathname) && pathname !== '/api/auth' && !pathname.startsWith('/api/auth/');
 }

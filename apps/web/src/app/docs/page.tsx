@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import { ApiDocs } from '@/components/api-docs';
 
+// Rendered per request, like every page: the CSP nonce Next puts on its scripts is per request.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = { title: 'API docs · Weather pipeline' };
 
 export default function DocsPage() {
