@@ -30,6 +30,10 @@ ENV NEXT_TELEMETRY_DISABLED=1 \
     npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
+# Where compose mounts the generated secrets (its `secrets` one-shot writes them as `node`): a
+# new named volume takes this folder's owner.
+RUN mkdir -p /run/weather-secrets \
+ && chown node:node /run/weather-secrets
 WORKDIR /app
 
 # Only the package manifests, in their folders: npm ci below reruns when dependencies change,

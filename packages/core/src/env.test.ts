@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EnvError, envVars, parseEnv, sharedVars } from './env';
@@ -78,5 +81,38 @@ describe('CONTROL_TOKEN', () => {
 
   it.each(['short', 'has spaces in the middle', 'x'.repeat(257)])('refuses %j', (value) => {
     expect(() => parseEnv(schema, { CONTROL_TOKEN: value })).toThrow(EnvError);
+  });
+});
+
+describe('NAME_FILE', () => {
+  const schema = z.object({ CONTROL_TOKEN: sharedVars.CONTROL_TOKEN });
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'env-file-'));
+  const file = path.join(folder, 'control-token');
+  writeFileSync(file, 'generated-token-0123456789\n');
+
+  it('reads an unset variable from the file NAME_FILE names, trimmed', () => {
+    expect(parseEnv(schema, { CONTROL_TOKEN_FILE: file })).toEqual({
+      CONTROL_TOKEN: 'generated-token-0123456789',
+    });
+    // Empty counts as unset, as everywhere.
+    expect(parseEnv(schema, { CONTROL_TOKEN: '', CONTROL_TOKEN_FILE: file }).CONTROL_TOKEN).toBe(
+      'generated-token-0123456789',
+    );
+  });
+
+  it('lets a value set directly win over the file', () => {
+    expect(
+      parseEnv(schema, { CONTROL_TOKEN: 'from-the-environment-1234', CONTROL_TOKEN_FILE: file }),
+    ).toEqual({ CONTROL_TOKEN: 'from-the-environment-1234' });
+  });
+
+  it('names the _FILE variable and the path it cannot read, never a content', () => {
+    const missing = path.join(folder, 'missing');
+    expect(() => parseEnv(schema, { CONTROL_TOKEN_FILE: missing })).toThrow(
+      new RegExp(`CONTROL_TOKEN_FILE: cannot read ${missing} \\(ENOENT\\)`),
+    );
+    // The file's content is validated like the variable's.
+    writeFileSync(file, 'short');
+    expect(() => parseEnv(schema, { CONTROL_TOKEN_FILE: file })).toThrow(/CONTROL_TOKEN: must be/);
   });
 });

@@ -13,15 +13,30 @@ export class EnvError extends Error {
 
 /**
  * Validates `source` (default `process.env`) against a zod object schema whose keys are
- * variable names. Empty strings count as unset so that `FOO=` falls back to the default.
+ * variable names. Empty strings count as unset so that `FOO=` falls back to the default. An unset
+ * `FOO` is read from the file `FOO_FILE` names, when it does (Docker's convention for secrets:
+ * compose mounts generated ones as files), its content trimmed.
  */
 export function parseEnv<S extends z.ZodObject>(
   schema: S,
   source: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
+  const fileProblems: { variable: string; problem: string }[] = [];
   const cleaned = Object.fromEntries(
-    Object.keys(schema.shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
+    Object.keys(schema.shape).map((key) => {
+      const value = source[key] === '' ? undefined : source[key];
+      const file = source[`${key}_FILE`];
+      if (value !== undefined || !file) return [key, value];
+      try {
+        return [key, readSecretFile(file) || undefined];
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? String(error);
+        fileProblems.push({ variable: `${key}_FILE`, problem: `cannot read ${file} (${code})` });
+        return [key, undefined];
+      }
+    }),
   );
+  if (fileProblems.length > 0) throw new EnvError(fileProblems);
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new EnvError(
@@ -30,6 +45,13 @@ export function parseEnv<S extends z.ZodObject>(
       problem: issue.message,
     })),
   );
+}
+
+/** node:fs only when a `_FILE` variable is used, so bundles for other runtimes never load it. */
+function readSecretFile(file: string): string {
+  const fs = process.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (!fs) throw new Error('no file system here');
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /** Helpers for the variables every service shares, so each is validated the same way. */

@@ -24,6 +24,10 @@ export interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   profiles?: string[];
   stop_grace_period?: string;
+  /** Replaces the image's CMD. */
+  command?: string[] | string;
+  /** `volume:/container/path[:ro]` (named volumes; this file uses no other kind). */
+  volumes?: string[];
 }
 
 export interface ComposeFile {
@@ -156,4 +160,14 @@ export function builtServices(compose: ComposeFile): string[] {
   return Object.entries(compose.services)
     .filter(([, service]) => buildOf(service) && !service.profiles?.length)
     .map(([name]) => name);
+}
+
+/** A service's named volumes: container path → volume name. */
+export function volumesOf(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    (service.volumes ?? []).map((spec) => {
+      const [volume = '', target = ''] = spec.split(':');
+      return [target, volume];
+    }),
+  );
 }

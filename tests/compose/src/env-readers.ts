@@ -69,10 +69,15 @@ export const nextServerVariables = ['PORT', 'HOSTNAME', 'NODE_ENV'];
 /** The compose `test` service's own: the test runner's database, its admin URL, the browser. */
 export const testRunnerVariables = ['TEST_DATABASE_URL', 'PG_ADMIN_URL', 'CHROMIUM_PATH'];
 
-/** Every name something in the system reads: what a compose `environment` may set. */
+/**
+ * Every name something in the system reads: what a compose `environment` may set. `NAME_FILE`
+ * is read wherever `NAME` is (parseEnv reads an unset variable from the file it names).
+ */
 export function readNames(envExample: Record<string, string>): Set<string> {
+  const read = Object.values(readers).flatMap((reader) => Object.keys(reader));
   return new Set([
-    ...Object.values(readers).flatMap((reader) => Object.keys(reader)),
+    ...read,
+    ...read.map((name) => `${name}_FILE`),
     ...Object.keys(envExample),
     ...nextServerVariables,
     ...testRunnerVariables,

@@ -53,9 +53,15 @@ export function imageLaunch(
   const workdir = finalWorkdir(stages, stage);
   const origin = resolveImagePath(stages, stage, workdir, repoRoot);
   if (!('repo' in origin)) throw new Error(`${name}: WORKDIR ${workdir}: ${origin.unresolved}`);
+  const command = service.command;
   return {
     name,
-    argv: stageCommand(stages, stage),
+    argv:
+      command === undefined
+        ? stageCommand(stages, stage)
+        : Array.isArray(command)
+          ? command
+          : command.split(' '),
     cwd: path.join(repoRoot, origin.repo),
     env: {
       PATH: process.env.PATH ?? '',
@@ -73,6 +79,8 @@ export interface Addresses {
   urls: Record<string, string>;
   /** Compose `host:port` → local `host:port` (or list), wherever it appears in a value. */
   hosts: Record<string, string>;
+  /** Container folder (a named volume's mount) → the local folder standing in for it. */
+  paths?: Record<string, string>;
 }
 
 export interface PortShift {
@@ -103,6 +111,9 @@ export function localiseValue(value: string, addresses: Addresses, own?: PortShi
   for (const [from, to] of Object.entries(addresses.hosts)) {
     result = result.replace(hostPattern(from), to);
   }
+  for (const [from, to] of Object.entries(addresses.paths ?? {})) {
+    if (result === from || result.startsWith(`${from}/`)) result = to + result.slice(from.length);
+  }
   if (!own) return result;
   if (result === String(own.container)) return String(own.local);
   const loopback = new RegExp(
@@ -131,6 +142,7 @@ export function localiseLaunch(
   }
   return {
     ...launch,
+    argv: launch.argv.map((arg) => localiseValue(arg, addresses)),
     env,
     healthcheck: launch.healthcheck?.map((arg) => localiseValue(arg, addresses, own)),
   };

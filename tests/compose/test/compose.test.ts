@@ -5,7 +5,8 @@
  * compose healthcheck passes and readings flow from the collector into the database compose
  * points the consumer at.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { infrastructure, serviceNames, services } from '@weather/core/services';
@@ -38,6 +39,7 @@ import {
   parseDuration,
   readCompose,
   startOrder,
+  volumesOf,
 } from '../src/compose';
 import { parseStages } from '../src/dockerfile';
 import { readers, readNames } from '../src/env-readers';
@@ -121,7 +123,7 @@ describe('docker-compose.yml and the Dockerfile against the service manifest', (
 
 describe('every compose service, run here as its image runs it', () => {
   const order = startOrder(compose, [
-    // One-shots (migrate) first among equals, then the apps in manifest order.
+    // One-shots (migrate, secrets) first among equals, then the apps in manifest order.
     ...builtServices(compose).filter((name) => !(name in services)),
     ...serviceNames,
   ]);
@@ -143,7 +145,18 @@ describe('every compose service, run here as its image runs it', () => {
       taken.push(local);
       ports.set(app.name, { container: app.port, local });
     }
+    // Each named volume a folder of its own, as Docker would make it for this project.
+    const volumeRoot = mkdtempSync(path.join(os.tmpdir(), 'weather-compose-volumes-'));
+    const paths = Object.fromEntries(
+      Object.values(compose.services).flatMap((service) =>
+        Object.entries(volumesOf(service)).map(([target, volume]) => [
+          target,
+          path.join(volumeRoot, volume),
+        ]),
+      ),
+    );
     addresses = {
+      paths,
       urls: { 'timescaledb:5432': pipeline.database.url, 'redis:6379': redisUrl },
       hosts: {
         'kafka:9092': brokers,
@@ -184,8 +197,9 @@ describe('every compose service, run here as its image runs it', () => {
     return run;
   }
 
-  it('starts in dependency order: the one-shot migrate, then the apps', () => {
-    expect(order).toEqual(['migrate', ...serviceNames]);
+  it('starts in dependency order: the one-shots (migrate, secrets), then the apps', () => {
+    expect(order.slice(0, 2).sort()).toEqual(['migrate', 'secrets']);
+    expect(order.slice(2)).toEqual(serviceNames);
   });
 
   it.each(order)(
@@ -201,6 +215,30 @@ describe('every compose service, run here as its image runs it', () => {
       }
     },
   );
+
+  it('closes the controls with the generated token and signs in the generated first admin', async () => {
+    const secrets = addresses.paths?.['/run/weather-secrets'] as string;
+    const secret = (name: string) => readFileSync(path.join(secrets, name), 'utf8').trim();
+    const generator = `http://127.0.0.1:${ports.get('generator')?.local}`;
+    expect((await fetch(`${generator}/status`)).status).toBe(401);
+    const authorized = await fetch(`${generator}/status`, {
+      headers: { authorization: `Bearer ${secret('control-token')}` },
+    });
+    expect(authorized.status).toBe(200);
+    const web = `http://127.0.0.1:${ports.get('web')?.local}`;
+    const signIn = await fetch(`${web}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: web },
+      body: JSON.stringify({ email: 'admin@weather.local', password: secret('admin-password') }),
+    });
+    expect(signIn.status).toBe(200);
+    // Nothing it generated is in any service's output.
+    for (const [name, run] of runs) {
+      for (const file of ['control-token', 'auth-secret', 'admin-password']) {
+        expect([name, file, run.tail().includes(secret(file))]).toEqual([name, file, false]);
+      }
+    }
+  });
 
   it("delivers readings posted to the collector into compose's consumer database", async () => {
     const collector = `http://127.0.0.1:${ports.get('collector')?.local}`;
