@@ -370,6 +370,27 @@ describe('sign-in', () => {
     expect((await signIn(open, 'admin@weather.local', PASSWORD, '192.0.2.201')).status).toBe(200);
   });
 
+  it('offers no self sign-up and no self-service account changes', async () => {
+    for (const [path, body] of [
+      ['sign-up/email', { email: 'new@weather.local', password: PASSWORD, name: 'new' }],
+      ['update-user', { name: 'root', role: 'admin' }],
+      ['change-email', { newEmail: 'x@weather.local' }],
+      ['delete-user', {}],
+    ] as const) {
+      const res = await fetch(`${open}/api/auth/${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: open,
+          cookie: sessions.viewer as string,
+        },
+        body: JSON.stringify(body),
+      });
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+    expect((await listUsers(database.db)).map((u) => u.email)).not.toContain('new@weather.local');
+  });
+
   it('keeps the session cookie HttpOnly and SameSite=Lax, and signs out', async () => {
     const res = await fetch(`${open}/api/auth/sign-in/email`, {
       method: 'POST',

@@ -64,6 +64,32 @@ const accountKey = (body: unknown) => {
   return typeof email === 'string' ? hashToken(email.trim().toLowerCase()) : undefined;
 };
 
+/**
+ * Better Auth endpoints we do not offer: accounts are made, renamed and removed by admins
+ * (`users.*`, `npm run admin`), there is no mail, no social sign-in. What stays: sign-in,
+ * sign-out, the session, changing one's own password, ending one's own sessions.
+ */
+export const DISABLED_AUTH_PATHS = [
+  '/sign-up/email',
+  '/sign-in/social',
+  '/update-user',
+  '/change-email',
+  '/delete-user',
+  '/delete-user/callback',
+  '/request-password-reset',
+  '/reset-password',
+  '/send-verification-email',
+  '/verify-email',
+  '/verify-password',
+  '/link-social',
+  '/unlink-account',
+  '/list-accounts',
+  '/account-info',
+  '/get-access-token',
+  '/refresh-token',
+  '/update-session',
+];
+
 /** Session lifetime: a week, extended by use at most once a day. */
 export const SESSION_EXPIRES_S = 7 * 24 * 3600;
 
@@ -106,6 +132,7 @@ export function createAuth(options: AuthOptions) {
       }),
     },
     appName: 'Weather pipeline',
+    disabledPaths: DISABLED_AUTH_PATHS,
     secret: options.secret,
     baseURL: options.publicUrl,
     basePath: '/api/auth',
