@@ -1,5 +1,25 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createPipeline } from '@weather/test-kit';
+
+const run = promisify(execFile);
+
+/**
+ * The first admin as `npm start` makes it on a database without users (`npm run admin --
+ * first-run`): admin@weather.local with a random password, printed once. The tests sign in with
+ * what it printed.
+ */
+async function firstAdmin(databaseUrl: string) {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'first-run'], {
+    cwd: path.resolve(import.meta.dirname, '../../../packages/auth'),
+    env: { ...process.env, DATABASE_URL: databaseUrl, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' },
+  });
+  const printed = /^first admin: (\S+) {2}password: (\S+) {2}\(shown once\)$/m.exec(stdout);
+  if (!printed) throw new Error(`the first-run set-up printed no admin: ${stdout}`);
+  return { email: printed[1] as string, password: printed[2] as string };
+}
 
 /**
  * The whole system for the browser tests: collector, consumer, query service and generator (real processes)
@@ -18,21 +38,14 @@ export default async function globalSetup() {
     GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
     CONTROL_TOKEN,
   });
-  // The first admin, as an operator's set-up creates it (ADMIN_EMAIL / ADMIN_PASSWORD on a
-  // database without users); the tests sign in with what it printed.
-  const ADMIN_EMAIL = 'admin@weather.local';
-  const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
-  const AUTH_SECRET = randomBytes(32).toString('base64url');
-  const query = await pipeline.service('query', { AUTH_SECRET });
+  const admin = await firstAdmin(pipeline.database.url);
+  const query = await pipeline.service('query');
   const web = await pipeline.service('web', {
     COLLECTOR_URL: collector.url,
     CONSUMER_URL: consumer.url,
     GENERATOR_URL: generator.url,
     QUERY_URL: query.url,
     CONTROL_TOKEN,
-    AUTH_SECRET,
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
   });
   process.env.E2E_BASE_URL = web.url;
@@ -40,8 +53,8 @@ export default async function globalSetup() {
   process.env.E2E_DATABASE_URL = pipeline.database.url;
   process.env.E2E_COLLECTOR_URL = collector.url;
   process.env.E2E_QUERY_URL = query.url;
-  process.env.E2E_ADMIN_EMAIL = ADMIN_EMAIL;
-  process.env.E2E_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  process.env.E2E_ADMIN_EMAIL = admin.email;
+  process.env.E2E_ADMIN_PASSWORD = admin.password;
 
   return () => pipeline.close();
 }
