@@ -11,6 +11,13 @@ export default defineConfig({
   forbidOnly: true,
   reporter: [['list']],
   globalSetup: './e2e/global-setup.ts',
+  // One system for all files, so order matters (projects run in this order with one worker):
+  // the dashboard story starts from an empty database, the others add to it.
+  projects: [
+    { name: 'dashboard', testMatch: 'dashboard.spec.ts' },
+    { name: 'access', testMatch: 'access.spec.ts' },
+    { name: 'others', testIgnore: ['dashboard.spec.ts', 'access.spec.ts'] },
+  ],
   outputDir: 'test-results',
   use: {
     headless: true,

@@ -6,6 +6,10 @@ import type { Role } from '@weather/db';
 
 export type { Role };
 
+/** The password rule (SPEC §15), here so that forms can say it before the server refuses. */
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
+
 /** A signed-in operator (session cookie) or a script (API key). */
 export type Principal =
   | { kind: 'session'; role: Role; userId: string; email: string; name: string }

@@ -17,6 +17,7 @@ import {
   RateLimiterMemory,
   RateLimiterRedis,
 } from 'rate-limiter-flexible';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './access';
 
 export interface AuthOptions {
   db: Database;
@@ -199,6 +200,3 @@ export const trustedOriginsOf = (options: Pick<AuthOptions, 'publicUrl' | 'trust
 
 const ownOrigins = (host: string | null) =>
   host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
-
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;

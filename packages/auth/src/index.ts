@@ -5,8 +5,6 @@ export {
   type AuthOptions,
   COOKIE_PREFIX,
   createAuth,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
   SESSION_EXPIRES_S,
   SIGN_IN_LIMIT,
   trustedOriginsOf,

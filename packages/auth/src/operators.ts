@@ -9,7 +9,7 @@ import { accounts, apiKeys, type Database, type Role, sessions, users } from '@w
 import { hashPassword } from 'better-auth/crypto';
 import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './access';
 
 /** A refusal the caller can act on: `reason` is the API's machine-readable reason. */
 export class OperatorError extends Error {

@@ -1,7 +1,7 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@weather/api';
 
-/** How stations are registered until the dashboard can (sign-in, SPEC §15). */
+/** How stations are registered from a shell (admins can also do it on the stations page). */
 export const CLI_EXAMPLE =
   'npm run stations -- add ST-001 --name "Roof" --lat 52.52 --lon 13.40 --token';
 

@@ -1,9 +1,11 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '@/trpc/react';
+import { useViewer } from '../auth/use-viewer';
 
 interface NumberSpec<N extends string = string> {
   name: N;
@@ -40,9 +42,13 @@ const BACKFILL_FIELDS = [
 const numbers = <N extends string>(form: FormData, fields: readonly NumberSpec<N>[]) =>
   Object.fromEntries(fields.map(({ name }) => [name, Number(form.get(name))])) as Record<N, number>;
 
-/** Start/stop the station simulator with its main settings, its live counts, and backfill. */
+/**
+ * The station simulator's state and live counts for everyone; for admins, start/stop with its
+ * main settings, and backfill.
+ */
 export function GeneratorPanel() {
   const trpc = useTRPC();
+  const { user, isAdmin } = useViewer();
   const queryClient = useQueryClient();
   const status = useQuery(
     trpc.generator.status.queryOptions(undefined, { refetchInterval: 2000, retry: false }),
@@ -95,32 +101,45 @@ export function GeneratorPanel() {
       {status.error && (
         <p className="error-text">The generator does not answer: {status.error.message}</p>
       )}
-      <form className="gen-form" onSubmit={onStart} aria-label="Live run">
-        {LIVE_FIELDS.map((field) => (
-          <NumberField key={field.name} {...field} defaultValue={run?.options[field.name]} />
-        ))}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={useBatch}
-            onChange={(e) => setUseBatch(e.target.checked)}
-          />{' '}
-          Batch uploads
-        </label>
-        <div className="gen-actions">
-          <button type="submit" className="button primary" disabled={start.isPending}>
-            {running ? 'Restart' : 'Start'}
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => stop.mutate()}
-            disabled={stop.isPending || (!running && fill?.state !== 'running')}
-          >
-            Stop
-          </button>
-        </div>
-      </form>
+      {!isAdmin && (
+        <p className="muted access-note" data-testid="generator-read-only">
+          {user ? (
+            'Only an admin can control the simulator.'
+          ) : (
+            <>
+              <Link href="/sign-in">Sign in</Link> as an admin to control the simulator.
+            </>
+          )}
+        </p>
+      )}
+      {isAdmin && (
+        <form className="gen-form" onSubmit={onStart} aria-label="Live run">
+          {LIVE_FIELDS.map((field) => (
+            <NumberField key={field.name} {...field} defaultValue={run?.options[field.name]} />
+          ))}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={useBatch}
+              onChange={(e) => setUseBatch(e.target.checked)}
+            />{' '}
+            Batch uploads
+          </label>
+          <div className="gen-actions">
+            <button type="submit" className="button primary" disabled={start.isPending}>
+              {running ? 'Restart' : 'Start'}
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => stop.mutate()}
+              disabled={stop.isPending || (!running && fill?.state !== 'running')}
+            >
+              Stop
+            </button>
+          </div>
+        </form>
+      )}
       {error && (
         <p className="error-text" role="alert">
           {error.message}
@@ -141,32 +160,28 @@ export function GeneratorPanel() {
           <Figure label="Readings / s" value={run.readings_per_second} />
         </dl>
       )}
-      <details className="backfill">
-        <summary>Backfill history</summary>
-        <form className="gen-form" onSubmit={onBackfill} aria-label="Backfill">
-          {BACKFILL_FIELDS.map((field) => (
-            <NumberField key={field.name} {...field} />
-          ))}
-          <div className="gen-actions">
-            <button
-              type="submit"
-              className="button"
-              disabled={backfill.isPending || fill?.state === 'running'}
-            >
-              Backfill
-            </button>
-          </div>
-        </form>
-        {fill && (
-          <div className="backfill-progress">
-            <progress value={fill.progress} max={1} aria-label="Backfill progress" />
-            <span>
-              <span data-testid="backfill-state">{fill.state}</span> · {formatCount(fill.accepted)}{' '}
-              of {formatCount(fill.planned)} readings accepted
-            </span>
-          </div>
-        )}
-      </details>
+      {isAdmin ? (
+        <details className="backfill">
+          <summary>Backfill history</summary>
+          <form className="gen-form" onSubmit={onBackfill} aria-label="Backfill">
+            {BACKFILL_FIELDS.map((field) => (
+              <NumberField key={field.name} {...field} />
+            ))}
+            <div className="gen-actions">
+              <button
+                type="submit"
+                className="button"
+                disabled={backfill.isPending || fill?.state === 'running'}
+              >
+                Backfill
+              </button>
+            </div>
+          </form>
+          {fill && <BackfillProgress {...fill} />}
+        </details>
+      ) : (
+        fill && <BackfillProgress {...fill} />
+      )}
     </section>
   );
 }
@@ -194,6 +209,23 @@ function NumberField({
         required
       />
     </label>
+  );
+}
+
+function BackfillProgress(fill: {
+  state: string;
+  progress: number;
+  accepted: number;
+  planned: number;
+}) {
+  return (
+    <div className="backfill-progress">
+      <progress value={fill.progress} max={1} aria-label="Backfill progress" />
+      <span>
+        <span data-testid="backfill-state">{fill.state}</span> · {formatCount(fill.accepted)} of{' '}
+        {formatCount(fill.planned)} readings accepted
+      </span>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { localUrl } from '@weather/core/services';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useTRPC } from '@/trpc/react';
 import { HealthPanel } from './health-panel';
@@ -85,10 +86,12 @@ function EmptyStations({ now }: { now: number }) {
       <h2 id="empty-title">No stations yet</h2>
       <p>
         Nothing has reported so far. Start the simulator with the <strong>Generator</strong>{' '}
-        controls above, or send a reading from a station of your own:
+        controls above, or register a station on the <Link href="/stations">stations page</Link> and
+        send a reading with its token:
       </p>
       <pre>
         {`curl -X POST ${localUrl('collector')}/weather-data -H 'content-type: application/json' \\
+  -H 'Authorization: Bearer <station token>' \\
   -d '{"station_id":"ST-001","timestamp":"${new Date(now).toISOString().slice(0, 19)}Z","temperature":12.5}'`}
       </pre>
     </section>

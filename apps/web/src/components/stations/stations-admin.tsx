@@ -1,41 +1,75 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { services } from '@weather/core/services';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
-import { formatDateTime } from '@/lib/chart-data';
-import { formatUtcMinute, relativeTime } from '@/lib/format';
+import { Fragment, type ReactNode, useState } from 'react';
+import { type ProcedureError, refusalText, tokenExample } from '@/lib/access';
 import {
   CLI_EXAMPLE,
   type CredentialRow,
   credentialRows,
   type Registry,
+  type RegistryStation,
   stationsPerGateway,
   tokenSummary,
 } from '@/lib/registry';
 import { useTRPC } from '@/trpc/react';
+import { ConfirmButton } from '../admin/confirm-button';
+import { Moment } from '../admin/moment';
+import { type Notice, NoticeLine } from '../admin/notice-line';
+import { SecretOnce } from '../admin/secret-once';
+import { useViewer } from '../auth/use-viewer';
+import { StationForm } from './station-form';
 
 /** Last-seen and last-used times move; the page follows them without a reload. */
 const REFRESH_MS = 10_000;
 
-/** The registry, read-only: stations, their ingest credentials, and gateways. */
+const labelOf = (s: { name: string | null; station_id: string }) => s.name ?? s.station_id;
+
+/**
+ * The registry: stations, their ingest credentials, and gateways. Admins also register and edit
+ * stations, switch them off and on, and issue and revoke their tokens; everyone else reads.
+ */
 export function StationsAdmin() {
   const trpc = useTRPC();
+  const { isAdmin } = useViewer();
   const registry = useQuery(
     trpc.stations.registry.queryOptions(undefined, { refetchInterval: REFRESH_MS }),
   );
+  const admin = useRegistryAdmin();
   // "5 min ago" against the time of the answer: the server's render and the browser's agree.
   const now = registry.dataUpdatedAt || Date.now();
 
   if (registry.data) {
-    if (registry.data.stations.length === 0 && registry.data.gateways.length === 0) {
-      return <EmptyRegistry />;
-    }
+    const empty = registry.data.stations.length === 0 && registry.data.gateways.length === 0;
+    const actions = isAdmin ? admin : undefined;
     return (
       <div className="registry">
-        <StationsPanel registry={registry.data} now={now} />
-        <CredentialsPanel rows={credentialRows(registry.data)} now={now} />
-        <GatewaysPanel registry={registry.data} />
+        {actions && <ManagePanel registry={registry.data} admin={actions} />}
+        {actions?.issued && (
+          <SecretOnce
+            title={`Ingest token for ${actions.issued.label}`}
+            what="token"
+            secret={actions.issued.token}
+            example={tokenExample(actions.issued.token, actions.issued.stationId, {
+              host: window.location.hostname,
+              port: services.collector.port,
+              timestamp: `${new Date().toISOString().slice(0, 19)}Z`,
+            })}
+            testId="issued-token"
+            onDismiss={actions.dismissToken}
+          />
+        )}
+        {empty && !actions ? (
+          <EmptyRegistry />
+        ) : (
+          <>
+            <StationsPanel registry={registry.data} now={now} admin={actions} />
+            <CredentialsPanel rows={credentialRows(registry.data)} now={now} admin={actions} />
+            <GatewaysPanel registry={registry.data} />
+          </>
+        )}
       </div>
     );
   }
@@ -55,7 +89,144 @@ export function StationsAdmin() {
   );
 }
 
-function StationsPanel({ registry, now }: { registry: Registry; now: number }) {
+type RegistryAdmin = ReturnType<typeof useRegistryAdmin>;
+
+/** What an admin does to the registry, and what the page says about it afterwards. */
+function useRegistryAdmin() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<Notice>(null);
+  const [issued, setIssued] = useState<{ stationId: string; label: string; token: string }>();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [registering, setRegistering] = useState(false);
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.stations.registry.queryKey() });
+  const done = (text: string) => setNotice({ kind: 'done', text });
+  const refused = (what: string) => (error: ProcedureError) =>
+    setNotice({ kind: 'refused', text: `Could not ${what}: ${refusalText(error)}` });
+  const update = useMutation(trpc.stations.update.mutationOptions({ onSettled: refresh }));
+  const issue = useMutation(trpc.stations.issueToken.mutationOptions({ onSettled: refresh }));
+  const revoke = useMutation(trpc.stations.revokeToken.mutationOptions({ onSettled: refresh }));
+
+  return {
+    notice,
+    issued,
+    editing,
+    registering,
+    busy: update.isPending || issue.isPending || revoke.isPending,
+    startRegistering: () => {
+      setRegistering(true);
+      setEditing(null);
+    },
+    stopRegistering: () => setRegistering(false),
+    setEditing: (stationId: string | null) => {
+      setEditing(stationId);
+      if (stationId) setRegistering(false);
+    },
+    registered: (station: RegistryStation) => {
+      setRegistering(false);
+      done(`Registered ${labelOf(station)}. Issue it a token to send readings with.`);
+      void refresh();
+    },
+    saved: (station: RegistryStation) => {
+      setEditing(null);
+      done(`Saved ${labelOf(station)}.`);
+      void refresh();
+    },
+    setEnabled: (station: RegistryStation, enabled: boolean) => {
+      const verb = enabled ? 'enable' : 'disable';
+      update.mutate(
+        { station_id: station.station_id, fields: { enabled } },
+        {
+          onSuccess: () =>
+            done(
+              enabled
+                ? `Enabled ${labelOf(station)}: its readings are accepted again.`
+                : `Disabled ${labelOf(station)}: collectors refuse its readings until it is enabled.`,
+            ),
+          onError: refused(`${verb} ${labelOf(station)}`),
+        },
+      );
+    },
+    issueToken: (station: RegistryStation) =>
+      issue.mutate(
+        { station_id: station.station_id },
+        {
+          onSuccess: ({ token }) => {
+            setNotice(null);
+            setIssued({ stationId: station.station_id, label: labelOf(station), token });
+          },
+          onError: refused(`issue a token for ${labelOf(station)}`),
+        },
+      ),
+    dismissToken: () => setIssued(undefined),
+    revokeToken: (row: CredentialRow) =>
+      revoke.mutate(
+        { prefix: row.prefix },
+        {
+          onSuccess: () =>
+            done(
+              `Revoked ${row.prefix}… of ${row.owner.label}; collectors refuse it within seconds.`,
+            ),
+          onError: refused(`revoke ${row.prefix}…`),
+        },
+      ),
+  };
+}
+
+/** The admin's entry point: what they can do here, the register form, and the last outcome. */
+function ManagePanel({ registry, admin }: { registry: Registry; admin: RegistryAdmin }) {
+  return (
+    <section
+      className="panel"
+      aria-labelledby="registry-manage-title"
+      data-testid="registry-manage"
+    >
+      <div className="panel-head">
+        <h2 id="registry-manage-title">Manage stations</h2>
+        {!admin.registering && (
+          <button type="button" className="button primary" onClick={admin.startRegistering}>
+            Register a station
+          </button>
+        )}
+      </div>
+      <p className="muted panel-intro">
+        Register a station before it first reports, then issue it an ingest token; edit, disable or
+        revoke from the tables below.
+      </p>
+      {admin.registering && (
+        <StationForm
+          gateways={registry.gateways.map((g) => g.gateway_id)}
+          onDone={admin.registered}
+          onCancel={admin.stopRegistering}
+        />
+      )}
+      <NoticeLine notice={admin.notice} />
+    </section>
+  );
+}
+
+const STATION_COLUMNS = [
+  'Station',
+  'Gateway',
+  'Time zone',
+  'Tags',
+  'State',
+  'First seen',
+  'Last seen',
+  'Tokens',
+];
+
+function StationsPanel({
+  registry,
+  now,
+  admin,
+}: {
+  registry: Registry;
+  now: number;
+  admin?: RegistryAdmin;
+}) {
+  const columns = admin ? [...STATION_COLUMNS, 'Actions'] : STATION_COLUMNS;
   return (
     <RegistryTable
       id="registry-stations-title"
@@ -68,59 +239,105 @@ function StationsPanel({ registry, now }: { registry: Registry; now: number }) {
       rows={registry.stations.length}
       empty="No station is registered yet."
       testId="registry-stations"
-      columns={[
-        'Station',
-        'Gateway',
-        'Time zone',
-        'Tags',
-        'State',
-        'First seen',
-        'Last seen',
-        'Tokens',
-      ]}
+      columns={columns}
     >
       {registry.stations.map((s) => (
-        <tr key={s.station_id} data-testid="registry-station">
-          <th scope="row">
-            <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>
-              {s.name ?? s.station_id}
-            </Link>
-            {s.name && <span className="muted station-cell-id"> {s.station_id}</span>}
-          </th>
-          <td>{s.gateway_id ?? <span className="muted">–</span>}</td>
-          <td>{s.timezone}</td>
-          <td className="registry-tags">
-            {s.tags.length > 0 ? (
-              s.tags.map((tag) => (
-                <span key={tag} className="chip">
-                  {tag}
-                </span>
-              ))
-            ) : (
-              <span className="muted">–</span>
+        <Fragment key={s.station_id}>
+          <tr data-testid="registry-station">
+            <th scope="row">
+              <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>{labelOf(s)}</Link>
+              {s.name && <span className="muted station-cell-id"> {s.station_id}</span>}
+            </th>
+            <td>{s.gateway_id ?? <span className="muted">–</span>}</td>
+            <td>{s.timezone}</td>
+            <td className="registry-tags">
+              {s.tags.length > 0 ? (
+                s.tags.map((tag) => (
+                  <span key={tag} className="chip">
+                    {tag}
+                  </span>
+                ))
+              ) : (
+                <span className="muted">–</span>
+              )}
+            </td>
+            <td data-testid="registry-state">
+              {s.enabled ? (
+                <span className="badge badge-up">enabled</span>
+              ) : (
+                <span className="badge badge-disabled">disabled</span>
+              )}
+            </td>
+            <td>
+              <Moment iso={s.first_seen} never="never seen" />
+            </td>
+            <td data-testid="registry-last-seen">
+              <Moment iso={s.last_seen} never="never seen" now={now} />
+            </td>
+            <td>{tokenSummary(s.credentials)}</td>
+            {admin && (
+              <td className="row-actions">
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-label={`Edit ${labelOf(s)}`}
+                  aria-expanded={admin.editing === s.station_id}
+                  onClick={() =>
+                    admin.setEditing(admin.editing === s.station_id ? null : s.station_id)
+                  }
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-label={`${s.enabled ? 'Disable' : 'Enable'} ${labelOf(s)}`}
+                  disabled={admin.busy}
+                  onClick={() => admin.setEnabled(s, !s.enabled)}
+                >
+                  {s.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-label={`Issue a token for ${labelOf(s)}`}
+                  disabled={admin.busy}
+                  onClick={() => admin.issueToken(s)}
+                >
+                  Issue token
+                </button>
+              </td>
             )}
-          </td>
-          <td>
-            {s.enabled ? (
-              <span className="badge badge-up">enabled</span>
-            ) : (
-              <span className="badge badge-disabled">disabled</span>
-            )}
-          </td>
-          <td>
-            <Moment iso={s.first_seen} never="never seen" />
-          </td>
-          <td data-testid="registry-last-seen">
-            <Moment iso={s.last_seen} never="never seen" now={now} />
-          </td>
-          <td>{tokenSummary(s.credentials)}</td>
-        </tr>
+          </tr>
+          {admin?.editing === s.station_id && (
+            <tr className="registry-edit-row">
+              <td colSpan={columns.length}>
+                <StationForm
+                  station={s}
+                  gateways={registry.gateways.map((g) => g.gateway_id)}
+                  onDone={admin.saved}
+                  onCancel={() => admin.setEditing(null)}
+                />
+              </td>
+            </tr>
+          )}
+        </Fragment>
       ))}
     </RegistryTable>
   );
 }
 
-function CredentialsPanel({ rows, now }: { rows: CredentialRow[]; now: number }) {
+const CREDENTIAL_COLUMNS = ['Prefix', 'Kind', 'Writes for', 'Created', 'Last used', 'Revoked'];
+
+function CredentialsPanel({
+  rows,
+  now,
+  admin,
+}: {
+  rows: CredentialRow[];
+  now: number;
+  admin?: RegistryAdmin;
+}) {
   return (
     <RegistryTable
       id="registry-credentials-title"
@@ -131,7 +348,7 @@ function CredentialsPanel({ rows, now }: { rows: CredentialRow[]; now: number })
       rows={rows.length}
       empty="No ingest token has been issued yet."
       testId="registry-credentials"
-      columns={['Prefix', 'Kind', 'Writes for', 'Created', 'Last used', 'Revoked']}
+      columns={admin ? [...CREDENTIAL_COLUMNS, 'Actions'] : CREDENTIAL_COLUMNS}
     >
       {rows.map((c) => (
         <tr
@@ -158,9 +375,25 @@ function CredentialsPanel({ rows, now }: { rows: CredentialRow[]; now: number })
           <td>
             <Moment iso={c.last_used_at} never="never" now={now} />
           </td>
-          <td className={c.revoked_at ? 'registry-revoked' : undefined}>
+          <td
+            className={c.revoked_at ? 'registry-revoked' : undefined}
+            data-testid="credential-revoked"
+          >
             <Moment iso={c.revoked_at} never="no" />
           </td>
+          {admin && (
+            <td className="row-actions">
+              {c.revoked_at === null && (
+                <ConfirmButton
+                  label="Revoke"
+                  confirmLabel="Yes, revoke"
+                  subject={`${c.prefix}…`}
+                  pending={admin.busy}
+                  onConfirm={() => admin.revokeToken(c)}
+                />
+              )}
+            </td>
+          )}
         </tr>
       ))}
     </RegistryTable>
@@ -197,16 +430,6 @@ function GatewaysPanel({ registry }: { registry: Registry }) {
   );
 }
 
-/** A registry time: relative when given `now`, else to the minute; `never` when there is none. */
-function Moment({ iso, never, now }: { iso: string | null; never: string; now?: number }) {
-  if (iso === null) return <span className="muted">{never}</span>;
-  return (
-    <time dateTime={iso} title={`${formatDateTime(iso)} UTC`}>
-      {now === undefined ? formatUtcMinute(iso) : relativeTime(iso, now)}
-    </time>
-  );
-}
-
 function EmptyRegistry() {
   return (
     <section
@@ -215,7 +438,9 @@ function EmptyRegistry() {
       aria-labelledby="registry-empty-title"
     >
       <h2 id="registry-empty-title">No stations registered yet</h2>
-      <p>Register one, with a station token to send its readings with:</p>
+      <p>
+        An admin registers one here, or from a shell with a station token to send readings with:
+      </p>
       <pre>{CLI_EXAMPLE}</pre>
     </section>
   );
