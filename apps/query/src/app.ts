@@ -82,7 +82,9 @@ export async function createApp(deps: AppDeps) {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    if (!reply.hasHeader('content-security-policy')) {
+    // Answers load nothing and are never framed; the docs page (HTML) keeps its own policy.
+    const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+    if (!html && !reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     }
   });
