@@ -72,13 +72,18 @@ export async function createApp(deps: AppDeps) {
     checks: deps.checks ?? [],
     extendDocument: (own) => withQueryApi(own, deps.publicRead ?? true),
   });
-  // Closed unless listed; API keys, never cookies, are for scripts of other origins.
-  await app.register(cors, {
-    origin: deps.corsOrigins ?? [],
-    methods: ['GET', 'HEAD', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type'],
-    maxAge: 600,
-  });
+  // Closed unless listed (then not even registered: OPTIONS answers as before); API keys,
+  // never cookies, are for scripts of other origins. Not strict about preflights: a bare
+  // OPTIONS gets 204, never the plugin's plain-text 400.
+  if (deps.corsOrigins && deps.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: deps.corsOrigins,
+      methods: ['GET', 'HEAD', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type'],
+      maxAge: 600,
+      strictPreflight: false,
+    });
+  }
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');

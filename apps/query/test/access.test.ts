@@ -114,6 +114,9 @@ describe('CORS and headers', () => {
     });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toMatch(/authorization/);
+    // A bare OPTIONS (no Origin) is no error, and never a plain-text one.
+    const bare = await closed.inject({ method: 'OPTIONS', url: '/' });
+    expect(bare.statusCode).toBeLessThan(400);
   });
 
   it('sends nosniff, a referrer policy and a closed CSP', async () => {

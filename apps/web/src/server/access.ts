@@ -5,10 +5,20 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { services } from './context';
 
+/**
+ * The request's headers as pages use them: signed in by the session cookie alone. API keys open
+ * the APIs only (SPEC §15), so an `Authorization` header on a page request is ignored.
+ */
+export async function pageHeaders(): Promise<Headers> {
+  const own = new Headers(await headers());
+  own.delete('authorization');
+  return own;
+}
+
 /** Who is looking at this page (once per request), and whether anyone may read. */
 export const pageViewer = cache(
   async (): Promise<{ principal: Principal | null; publicRead: boolean }> => {
-    const access = services().access(new Headers(await headers()));
+    const access = services().access(await pageHeaders());
     const { principal } = await access.identify();
     return { principal, publicRead: access.publicRead };
   },

@@ -2,8 +2,8 @@ import 'server-only';
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { appRouter } from '@weather/api';
-import { headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
+import { pageHeaders } from '@/server/access';
 import { createContext } from '@/server/context';
 import { makeQueryClient } from './query-client';
 
@@ -13,7 +13,7 @@ export const getQueryClient = cache(makeQueryClient);
 /** tRPC called in-process from server components, filling the request's query client. */
 export const trpc = createTRPCOptionsProxy({
   // As the signed-in user (or the anonymous visitor) whose page this is.
-  ctx: async () => createContext(new Headers(await headers())),
+  ctx: async () => createContext(await pageHeaders()),
   router: appRouter,
   queryClient: getQueryClient,
 });
