@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { ApiDocs } from '@/components/api-docs';
 
 // Rendered per request, like every page: the CSP nonce Next puts on its scripts is per request.
@@ -6,7 +7,9 @@ export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'API docs · Weather pipeline' };
 
-export default function DocsPage() {
+export default async function DocsPage() {
+  // The proxy's per-request nonce, for the Swagger UI bundle this page loads.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <main className="docs-page">
       <h1>Query API</h1>
@@ -15,7 +18,7 @@ export default function DocsPage() {
         calls through tRPC (<code>/api/trpc</code>). The raw document is at{' '}
         <a href="/api/openapi.json">/api/openapi.json</a>.
       </p>
-      <ApiDocs />
+      <ApiDocs nonce={nonce} />
     </main>
   );
 }
