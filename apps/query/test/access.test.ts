@@ -70,7 +70,7 @@ describe('the query service with PUBLIC_READ=false', () => {
     for (const authorization of [
       `Bearer ${revoked}`,
       `Bearer ${issueToken('gateway').token}`,
-      'Basic dXNlcjpwYXNz',
+      'Bearer',
     ]) {
       const res = await get('/weather/QA-1', { authorization });
       expect(res.statusCode).toBe(401);

@@ -17,6 +17,7 @@ export async function register() {
     });
     if (admin) logger.info({ email: admin.email }, 'created the first admin from ADMIN_EMAIL');
   } catch (err) {
-    logger.error({ err: { message: (err as Error).message } }, 'could not create the first admin');
+    const { loggableError } = await import('@weather/db');
+    logger.error({ err: loggableError(err) }, 'could not create the first admin');
   }
 }

@@ -9,11 +9,24 @@ import type { ApiContext } from './trpc';
  * into a thousand queries. A 405 (a query POSTed, a mutation asked with GET) says in `Allow`
  * what the procedure takes.
  */
-export function handleTrpc(
+export async function handleTrpc(
   req: Request,
   createContext: (resHeaders: ApiContext['resHeaders']) => ApiContext,
   endpoint: `/${string}` = '/api/trpc',
 ): Promise<Response> {
+  // Every call of ours is JSON. Refusing other bodies keeps the one kind of POST a page of
+  // another site can send without a CORS preflight (a form, multipart, text/plain) from
+  // reaching a procedure at all; the Origin check stands behind this.
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (req.method === 'POST' && type !== 'application/json') {
+    return Response.json(
+      {
+        error: 'unsupported_media_type',
+        message: 'tRPC calls are JSON: send content-type: application/json',
+      },
+      { status: 415 },
+    );
+  }
   return fetchRequestHandler({
     endpoint,
     req,

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import type { AccessLevel, Principal, RequestAccess } from '@weather/auth/access';
 import type { Logger } from '@weather/core/logger';
-import type { Database } from '@weather/db';
+import { type Database, loggableError } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { z } from 'zod';
 import type { QueryCache } from './cache';
@@ -108,7 +108,8 @@ const baseProcedure = t.procedure.use(async ({ ctx, next, path, getRawInput }) =
   const cause = result.error.cause ?? result.error;
   const failure = databaseFailure(cause);
   if (!failure) {
-    ctx.logger?.error({ err: cause, path }, 'query failed');
+    // Never the error itself: a failed statement's message carries its parameters.
+    ctx.logger?.error({ err: loggableError(cause), path }, 'query failed');
     return result;
   }
   const { info, error } = failure;

@@ -247,6 +247,22 @@ describe('cross-site requests', () => {
     expect((await listUsers(database.db)).length).toBe(before);
   });
 
+  it('takes JSON bodies only: a form or multipart POST never reaches a procedure (415)', async () => {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+    ]) {
+      const res = await fetch(`${open}/api/trpc/generator.stop`, {
+        method: 'POST',
+        headers: { origin: open, cookie: sessions.admin as string, 'content-type': type },
+        body: type.startsWith('multipart') ? '--x--' : 'a=1',
+      });
+      expect([type, res.status]).toEqual([type, 415]);
+      expect(((await res.json()) as { error: string }).error).toBe('unsupported_media_type');
+    }
+  });
+
   it('never changes state on GET', async () => {
     const res = await fetch(
       `${open}/api/trpc/users.create?input=${encodeURIComponent(JSON.stringify(MUTATION_INPUTS['users.create']?.()))}`,
@@ -389,6 +405,19 @@ describe('sign-in', () => {
       expect([path, res.status]).toEqual([path, 404]);
     }
     expect((await listUsers(database.db)).map((u) => u.email)).not.toContain('new@weather.local');
+  });
+
+  it('lets no more than 10 concurrent wrong guesses through for one account', async () => {
+    const target = `burst-${randomBytes(3).toString('hex')}@weather.local`;
+    await createUser(database.db, { email: target, password: PASSWORD, role: 'viewer' });
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        signIn(open, target, `wrong password ${i}`, `192.0.2.${100 + i}`),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
   });
 
   it('keeps the session cookie HttpOnly and SameSite=Lax, and signs out', async () => {

@@ -55,17 +55,22 @@ export function trustedAccess(principal: Principal | null, publicRead = true): R
 }
 
 /**
- * The request's own origin or a trusted one. A request without `Origin` passes only when the
- * browser's fetch metadata says it is same-origin; `Origin: null` (sandboxed frames, some
- * redirects) never does.
+ * The request's own origin (its Host, in `scheme`, PUBLIC_URL's) or a trusted one. A request
+ * without `Origin` passes only when the browser's fetch metadata says it is same-origin;
+ * `Origin: null` (sandboxed frames, some redirects) never does.
  */
-export function isSameOrigin(headers: Headers, trustedOrigins: readonly string[]): boolean {
+export function isSameOrigin(
+  headers: Headers,
+  trustedOrigins: readonly string[],
+  scheme = 'http:',
+): boolean {
   const origin = headers.get('origin');
   if (origin === null) return headers.get('sec-fetch-site') === 'same-origin';
   if (trustedOrigins.includes(origin)) return true;
   const host = headers.get('host');
   try {
-    return host !== null && new URL(origin).host === host;
+    const url = new URL(origin);
+    return host !== null && url.protocol === scheme && url.host === host;
   } catch {
     return false;
   }

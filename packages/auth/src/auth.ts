@@ -16,6 +16,7 @@ import {
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
+  type RateLimiterRes,
 } from 'rate-limiter-flexible';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './access';
 
@@ -109,12 +110,17 @@ export function createAuth(options: AuthOptions) {
   const failures = failureCounter(options.redis, options.namespace);
   return betterAuth({
     hooks: {
+      // Counted before the password is checked (atomically, so concurrent guesses cannot all
+      // slip under the limit); a successful sign-in clears the account's count.
       before: createAuthMiddleware(async (ctx) => {
         const account = ctx.path === '/sign-in/email' ? accountKey(ctx.body) : undefined;
         if (!account) return;
-        const state = await failures.get(account).catch(() => null);
-        if (state && state.consumedPoints >= ACCOUNT_FAILURE_LIMIT.max) {
-          const seconds = Math.ceil(state.msBeforeNext / 1000);
+        const refused = await failures.consume(account).then(
+          () => undefined,
+          (state: unknown) => (state instanceof Error ? undefined : (state as RateLimiterRes)),
+        );
+        if (refused) {
+          const seconds = Math.ceil(refused.msBeforeNext / 1000);
           throw new APIError(
             'TOO_MANY_REQUESTS',
             {
@@ -127,9 +133,9 @@ export function createAuth(options: AuthOptions) {
       }),
       after: createAuthMiddleware(async (ctx) => {
         const account = ctx.path === '/sign-in/email' ? accountKey(ctx.body) : undefined;
-        if (!account) return;
-        if (isAPIError(ctx.context.returned)) await failures.penalty(account, 1).catch(() => {});
-        else await failures.delete(account).catch(() => {});
+        if (account && !isAPIError(ctx.context.returned)) {
+          await failures.delete(account).catch(() => {});
+        }
       }),
     },
     appName: 'Weather pipeline',
@@ -137,11 +143,12 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     baseURL: options.publicUrl,
     basePath: '/api/auth',
-    // The request's own host is trusted too (the dashboard opened as localhost, by its LAN name):
-    // a page's Origin equals the host it was served from exactly when it is our page.
+    // The request's own host is trusted too (the dashboard opened as localhost, by its LAN name),
+    // with PUBLIC_URL's scheme only: a page's Origin equals the origin it was served from exactly
+    // when it is our page, and a plain-http page must not vouch for the https dashboard.
     trustedOrigins: (request) => [
       ...trustedOriginsOf(options),
-      ...ownOrigins(request?.headers.get('host') ?? null),
+      ...ownOrigin(options.publicUrl, request?.headers.get('host') ?? null),
     ],
     database: drizzleAdapter(db, {
       provider: 'pg',
@@ -174,8 +181,9 @@ export function createAuth(options: AuthOptions) {
     },
     advanced: {
       cookiePrefix: COOKIE_PREFIX,
-      // The client address is the single X-Forwarded-For entry the Next.js server sets, or the
-      // first one left of proxies on this host.
+      // The client address comes from X-Forwarded-For, which Next.js sets only when the request
+      // has none: behind a reverse proxy that overwrites it, the per-address limit holds; served
+      // directly, a client can name any address, and the per-account limit above is what holds.
       ipAddress: { trustedProxies: ['127.0.0.1', '::1'] },
     },
     telemetry: { enabled: false },
@@ -198,5 +206,6 @@ export const trustedOriginsOf = (options: Pick<AuthOptions, 'publicUrl' | 'trust
   ...(options.trustedOrigins ?? []),
 ];
 
-const ownOrigins = (host: string | null) =>
-  host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
+/** The origin a request addressed to `host` has, in PUBLIC_URL's scheme. */
+export const ownOrigin = (publicUrl: string, host: string | null) =>
+  host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? [`${new URL(publicUrl).protocol}//${host}`] : [];

@@ -171,8 +171,7 @@ main().then(
       process.exit(65);
     }
     // The database's own message, never the statement and its parameters (a password hash).
-    const info = classifyDatabaseError(error);
-    console.error(`failed: ${info.kind === 'unknown' ? (error as Error).message : info.message}`);
+    console.error(`failed: ${classifyDatabaseError(error).message}`);
     process.exit(1);
   },
 );

@@ -14,6 +14,8 @@ export interface AccessOptions {
   publicRead: boolean;
   /** Origins besides the request's own whose pages may make changes with a session cookie. */
   trustedOrigins: readonly string[];
+  /** PUBLIC_URL's scheme (`https:`), the one the request's own origin must have. */
+  scheme?: string;
 }
 
 const SESSION_COOKIE = `${COOKIE_PREFIX}.session_token=`;
@@ -25,8 +27,9 @@ export function accessResolver(options: AccessOptions) {
     return {
       publicRead: options.publicRead,
       presentsCredentials:
-        headers.has('authorization') || (headers.get('cookie') ?? '').includes(SESSION_COOKIE),
-      sameOrigin: isSameOrigin(headers, options.trustedOrigins),
+        isBearer(headers.get('authorization')) ||
+        (headers.get('cookie') ?? '').includes(SESSION_COOKIE),
+      sameOrigin: isSameOrigin(headers, options.trustedOrigins, options.scheme),
       identify: () => {
         identity ??= identify(options, headers);
         return identity;
@@ -37,14 +40,18 @@ export function accessResolver(options: AccessOptions) {
 
 export type AccessResolver = ReturnType<typeof accessResolver>;
 
+/** An `Authorization: Bearer …` header, well formed or not (other schemes are not ours). */
+const isBearer = (value: string | null) => value !== null && /^bearer\b/i.test(value.trim());
+
 /**
  * `Authorization: Bearer` is an API key (and only that: an ingest token is refused by name);
  * otherwise the session cookie, checked against the session store. An expired or unknown
- * cookie is simply no session.
+ * cookie is simply no session. Another scheme (`Basic` from a reverse proxy's own login) is
+ * not ours to judge and is passed over.
  */
 async function identify({ auth, db }: AccessOptions, headers: Headers): Promise<Identity> {
   const authorization = headers.get('authorization');
-  if (authorization !== null) {
+  if (isBearer(authorization)) {
     const token = bearerToken(authorization);
     if (!token) {
       return refused('invalid_authorization', 'Authorization must be "Bearer <API key>"');
@@ -118,6 +125,7 @@ export function accessServices(options: {
     db,
     publicRead: env.PUBLIC_READ,
     trustedOrigins: trustedOriginsOf(authOptions),
+    scheme: new URL(env.PUBLIC_URL).protocol,
   });
   return { auth, access };
 }

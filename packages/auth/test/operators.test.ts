@@ -163,6 +163,13 @@ describe('isSameOrigin', () => {
       isSameOrigin(headers({ host: 'wx.lan:3000', 'sec-fetch-site': 'same-origin' }), []),
     ).toBe(true);
     expect(isSameOrigin(headers({ host: 'wx.lan:3000', origin: 'not a url' }), [])).toBe(false);
+    // The scheme counts: a plain-http page does not vouch for the https dashboard.
+    expect(
+      isSameOrigin(headers({ host: 'wx.example', origin: 'http://wx.example' }), [], 'https:'),
+    ).toBe(false);
+    expect(
+      isSameOrigin(headers({ host: 'wx.example', origin: 'https://wx.example' }), [], 'https:'),
+    ).toBe(true);
   });
 });
 

@@ -133,3 +133,23 @@ function sqlstateKind(code: string): DatabaseErrorKind {
   if (code === '57014') return 'timeout';
   return 'transient';
 }
+
+/**
+ * An error as it may be logged: `classifyDatabaseError`'s message (the innermost one, never a
+ * failed statement or its parameters, which can hold a password hash), and the stack's frames
+ * without the lines that repeat the message.
+ */
+export function loggableError(error: unknown): { type: string; message: string; stack?: string } {
+  const frames =
+    error instanceof Error && error.stack
+      ? error.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .join('\n')
+      : '';
+  return {
+    type: error instanceof Error ? error.name : typeof error,
+    message: classifyDatabaseError(error).message,
+    ...(frames ? { stack: frames } : {}),
+  };
+}

@@ -4,6 +4,7 @@ export {
   DATABASE_ERROR_MAX_LENGTH,
   type DatabaseErrorInfo,
   type DatabaseErrorKind,
+  loggableError,
 } from './errors';
 export { type MigrationResult, migrate, migrateWithLock, migrationFolders } from './migrate';
 export {
