@@ -1,4 +1,4 @@
-import type { TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import type { RequestAccess } from '@weather/auth/access';
 import {
   createOpenApiFetchHandler,
@@ -12,7 +12,7 @@ import type { CacheCodec, QueryCache } from './cache';
 import { describeError, type ErrorBody } from './errors';
 import { malformedEncoding, urlTooLong } from './limits';
 import { appRouter } from './root';
-import { type ApiContext, type ApiMeta, type CachePolicy, cacheEntryOf } from './trpc';
+import { type ApiContext, type ApiMeta, type CachePolicy, cacheEntryOf, readerOf } from './trpc';
 
 /**
  * The GET routes whose procedure declares `cached({ wholeResponse: true })`. Matched like
@@ -189,23 +189,19 @@ function openApi(
 }
 
 /**
- * Every REST operation is a read: with PUBLIC_READ=false it needs a session or an API key, and
- * presented credentials are checked whenever they are presented (a wrong key is told so).
+ * Every REST operation is a read: the procedures' reader rule, applied before the cache so that
+ * a cached answer never reaches a caller who may not read it.
  */
 async function readRefusal(access: RequestAccess): Promise<Response | undefined> {
-  if (access.publicRead && !access.presentsCredentials) return undefined;
-  const { principal, failure } = await access.identify();
-  const body: ErrorBody | undefined = failure
-    ? { error: failure.error, message: failure.message }
-    : !principal && !access.publicRead
-      ? {
-          error: 'sign_in_required',
-          message: 'Sign in, or send an API key as Authorization: Bearer <key>',
-        }
-      : undefined;
-  if (!body) return undefined;
-  return Response.json(body, {
-    status: 401,
-    headers: { 'www-authenticate': 'Bearer realm="weather"' },
-  });
+  try {
+    await readerOf(access);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    const { status, body } = describeError(error);
+    return Response.json(body, {
+      status,
+      headers: { 'www-authenticate': 'Bearer realm="weather"' },
+    });
+  }
 }

@@ -1,6 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import type { AccessLevel, Principal, RequestAccess } from '@weather/auth/access';
+import {
+  type AccessLevel,
+  type Principal,
+  type RequestAccess,
+  trustedAccess,
+} from '@weather/auth/access';
 import type { Logger } from '@weather/core/logger';
 import { type Database, loggableError } from '@weather/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
@@ -119,12 +124,7 @@ const baseProcedure = t.procedure.use(async ({ ctx, next, path, getRawInput }) =
   throw error;
 });
 
-const ANONYMOUS: RequestAccess = {
-  publicRead: true,
-  presentsCredentials: false,
-  identify: async () => ({ principal: null }),
-  sameOrigin: false,
-};
+const ANONYMOUS: RequestAccess = { ...trustedAccess(null), sameOrigin: false };
 
 /**
  * The caller, or the refusal: credentials that were presented and refused are a 401 whatever
@@ -152,14 +152,24 @@ export const publicProcedure = baseProcedure.meta({ access: 'public' });
  * Reads: anyone while PUBLIC_READ=true (credentials are checked only when presented), else a
  * session or an API key of either role.
  */
+/**
+ * The reader rule, for procedures and for REST (which applies it before its cache): anyone
+ * while PUBLIC_READ=true (credentials are checked only when presented), else a session or an
+ * API key of either role. Throws the 401 to answer.
+ */
+export async function readerOf(access: RequestAccess): Promise<Principal | null | undefined> {
+  if (access.publicRead && !access.presentsCredentials) return undefined;
+  const principal = await callerOf(access);
+  if (!principal && !access.publicRead) throw signInRequired();
+  return principal;
+}
+
+/** Reads: the reader rule (`readerOf`). */
 export const viewerProcedure = baseProcedure
   .meta({ access: 'viewer' })
   .use(async ({ ctx, next }) => {
-    const access = ctx.access ?? ANONYMOUS;
-    if (access.publicRead && !access.presentsCredentials) return next();
-    const principal = await callerOf(access);
-    if (!principal && !access.publicRead) throw signInRequired();
-    return next({ ctx: { principal } });
+    const principal = await readerOf(ctx.access ?? ANONYMOUS);
+    return principal === undefined ? next() : next({ ctx: { principal } });
   });
 
 /**

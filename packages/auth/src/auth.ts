@@ -18,7 +18,7 @@ import {
   RateLimiterRedis,
   type RateLimiterRes,
 } from 'rate-limiter-flexible';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './access';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ownOrigin } from './access';
 
 export interface AuthOptions {
   db: Database;
@@ -148,7 +148,7 @@ export function createAuth(options: AuthOptions) {
     // when it is our page, and a plain-http page must not vouch for the https dashboard.
     trustedOrigins: (request) => [
       ...trustedOriginsOf(options),
-      ...ownOrigin(options.publicUrl, request?.headers.get('host') ?? null),
+      ...ownOrigin(new URL(options.publicUrl).protocol, request?.headers.get('host') ?? null),
     ],
     database: drizzleAdapter(db, {
       provider: 'pg',
@@ -205,7 +205,3 @@ export const trustedOriginsOf = (options: Pick<AuthOptions, 'publicUrl' | 'trust
   new URL(options.publicUrl).origin,
   ...(options.trustedOrigins ?? []),
 ];
-
-/** The origin a request addressed to `host` has, in PUBLIC_URL's scheme. */
-export const ownOrigin = (publicUrl: string, host: string | null) =>
-  host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? [`${new URL(publicUrl).protocol}//${host}`] : [];
