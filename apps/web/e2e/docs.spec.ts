@@ -11,7 +11,9 @@ test('the API docs page runs an operation from the browser', async ({ page }) =>
   page.on('pageerror', (error) => problems.push(error.message));
 
   await page.goto(`${baseUrl()}/docs`);
-  await expect(page.getByRole('heading', { level: 1, name: 'Query API', exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Query API', exact: true }),
+  ).toBeVisible();
   const stations = page.locator('.opblock', { hasText: '/stations' }).first();
   await stations.locator('.opblock-summary').click();
   await stations.getByRole('button', { name: 'Execute' }).click();
