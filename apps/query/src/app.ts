@@ -115,6 +115,7 @@ export async function createApp(deps: AppDeps) {
       API_PREFIX,
       deps.cache,
       access,
+      { gzip: true },
     );
     reply.code(response.status);
     for (const [name, value] of response.headers) reply.header(name, value);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { QueryCache } from '@weather/api';
 import { accessServices } from '@weather/auth';
 import { createDb, insertReadings, pingDatabase } from '@weather/db';
@@ -100,6 +101,53 @@ describe("the seed's query API on the query service", () => {
     const second = await up.inject(url);
     expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['miss', 'hit']);
     expect(second.body).toBe(first.body);
+  });
+
+  it('answers a client that accepts gzip compressed, on a miss and on the hits after it', async () => {
+    // A day of minute buckets: well over the kilobyte below which nothing is compressed.
+    const url = `/weather/timeseries/${station}?${range}&interval=1m&gz=1`;
+    const gzipped = { 'accept-encoding': 'gzip, deflate, br' };
+    const miss = await up.inject({ url, headers: gzipped });
+    const hit = await up.inject({ url, headers: gzipped });
+    const plain = await up.inject(url);
+    const refused = await up.inject({ url, headers: { 'accept-encoding': 'gzip;q=0' } });
+    expect([miss, hit, plain, refused].map((r) => r.headers['x-cache'])).toEqual([
+      'miss',
+      'hit',
+      'hit',
+      'hit',
+    ]);
+    expect(miss.headers['content-encoding']).toBe('gzip');
+    expect(hit.headers['content-encoding']).toBe('gzip');
+    expect(hit.headers.vary).toBe('accept-encoding');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBeGreaterThan(1024);
+    expect(hit.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    expect(gunzipSync(miss.rawPayload).toString()).toBe(plain.body);
+    expect(gunzipSync(hit.rawPayload).toString()).toBe(plain.body);
+    expect(plain.json().buckets.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the compressed copy once asked for: a hit first asked plainly, then gzipped', async () => {
+    const url = `/weather/timeseries/${station}?${range}&interval=1m&gz=2`;
+    const plain = await up.inject(url);
+    const gzipped = await up.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    const again = await up.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    expect([plain, gzipped, again].map((r) => r.headers['x-cache'])).toEqual(['miss', 'hit', 'hit']);
+    expect(gunzipSync(gzipped.rawPayload).toString()).toBe(plain.body);
+    expect(again.rawPayload.equals(gzipped.rawPayload)).toBe(true);
+  });
+
+  it('sends small answers and errors uncompressed even to a gzip client', async () => {
+    const headers = { 'accept-encoding': 'gzip' };
+    const small = await up.inject({ url: `/weather/aggregate/${station}?${range}&gz=3`, headers });
+    expect(small.statusCode).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    const unknown = await up.inject({ url: '/weather/timeseries/NO-SUCH-STATION', headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-encoding']).toBeUndefined();
+    expect(unknown.json()).toMatchObject({ error: 'not_found' });
   });
 
   it('refuses bad input with the API error contract, naming the field', async () => {

@@ -5,11 +5,13 @@ import type { Redis } from 'ioredis';
 
 export type CacheStatus = 'hit' | 'miss';
 
-/** How values are kept in Redis: JSON by default; a finished response keeps its own bytes. */
-export interface CacheCodec<T> {
-  encode(value: T): string;
-  decode(stored: string): T;
-}
+/**
+ * How values are kept in Redis: JSON text by default; a `binary` codec keeps bytes, read back
+ * as a Buffer and never decoded as UTF-8 (a finished response keeps its own bytes).
+ */
+export type CacheCodec<T> =
+  | { binary?: false; encode(value: T): string; decode(stored: string): T }
+  | { binary: true; encode(value: T): Buffer; decode(stored: Buffer): T };
 
 const json: CacheCodec<unknown> = { encode: JSON.stringify, decode: JSON.parse };
 
@@ -30,6 +32,12 @@ type LookupRedis = Redis & {
     versionKey: string,
     ...parts: string[]
   ): Promise<[string, string | null]>;
+  /** The same, its answer as bytes (ioredis defines it beside every script command). */
+  weatherCacheLookupBuffer(
+    epochKey: string,
+    versionKey: string,
+    ...parts: string[]
+  ): Promise<[Buffer, Buffer | null]>;
 };
 
 export interface CacheScope {
@@ -70,15 +78,16 @@ export class QueryCache {
     scope: CacheScope & { ttlSeconds: number | ((value: T) => number) },
     compute: () => Promise<T>,
     codec = json as CacheCodec<T>,
-  ): Promise<{ value: T; status: CacheStatus }> {
-    const found = await this.lookup(scope);
-    const key = found?.[0] ?? null;
+  ): Promise<{ value: T; status: CacheStatus; key: string | null }> {
+    const found = await this.lookup(scope, codec.binary === true);
+    const key = found ? String(found[0]) : null;
     const cached = found?.[1];
-    if (cached) return { value: codec.decode(cached), status: 'hit' };
+    if (cached)
+      return { value: (codec.decode as (s: typeof cached) => T)(cached), status: 'hit', key };
     const shared = key ? this.inflight.get(key) : undefined;
-    if (shared) return { value: (await shared) as T, status: 'miss' };
+    if (shared) return { value: (await shared) as T, status: 'miss', key };
     const work = compute();
-    if (!key) return { value: await work, status: 'miss' };
+    if (!key) return { value: await work, status: 'miss', key };
     this.inflight.set(key, work);
     try {
       const value = await work;
@@ -87,10 +96,19 @@ export class QueryCache {
       if (ttl > 0) {
         await this.safe(() => (this.redis as Redis).set(key, codec.encode(value), 'EX', ttl));
       }
-      return { value, status: 'miss' };
+      return { value, status: 'miss', key };
     } finally {
       this.inflight.delete(key);
     }
+  }
+
+  /**
+   * Replaces what the entry under `key` (from `get`) holds, keeping its lifetime; nothing when it
+   * has gone meanwhile. For adding to an entry after the fact, such as a compressed copy.
+   */
+  async replace<T>(key: string, value: T, codec: CacheCodec<T>): Promise<void> {
+    const encoded = (codec.encode as (v: T) => string | Buffer)(value);
+    await this.safe(() => (this.redis as Redis).set(key, encoded, 'KEEPTTL', 'XX'));
   }
 
   /** Rejects when Redis does not answer (health). */
@@ -103,21 +121,22 @@ export class QueryCache {
    * The versioned key and what it holds, or null when Redis cannot be asked (then nothing is
    * cached). Keys: namespace, epoch, operation, station, its version, digest of the params.
    */
-  private lookup(scope: CacheScope) {
+  private lookup(scope: CacheScope, binary: boolean) {
     const redis = this.redis as LookupRedis | null;
     if (!redis) return null;
     const versionKey = scope.stationId
       ? redisKeys.stationVersion(scope.stationId)
       : redisKeys.stationsVersion;
     const digest = createHash('sha1').update(JSON.stringify(scope.params)).digest('base64url');
-    return this.safe(() =>
-      redis.weatherCacheLookup(
-        redisKeys.epoch,
-        versionKey,
-        `weather:v1:cache:${this.options.namespace ?? 'default'}:`,
-        `:${scope.op}:${scope.stationId ?? '*'}:`,
-        `:${digest}`,
-      ),
+    const parts = [
+      redisKeys.epoch,
+      versionKey,
+      `weather:v1:cache:${this.options.namespace ?? 'default'}:`,
+      `:${scope.op}:${scope.stationId ?? '*'}:`,
+      `:${digest}`,
+    ] as const;
+    return this.safe<[string | Buffer, string | Buffer | null]>(() =>
+      binary ? redis.weatherCacheLookupBuffer(...parts) : redis.weatherCacheLookup(...parts),
     );
   }
 

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { TRPCError } from '@trpc/server';
 import type { RequestAccess } from '@weather/auth/access';
 import {
@@ -59,7 +61,9 @@ function ttlSecondsOf(
  * as the finished response body, so a hit skips the procedure, its output validation and
  * serialisation. It is keyed like the procedure's own cache (epoch, the station's version, the
  * normalised URL), so new readings invalidate both at once, and kept as long as the procedure's
- * entry for the same input and `now`.
+ * entry for the same input and `now`. With `gzip`, a client that accepts gzip gets such an answer
+ * compressed, and the compressed copy is kept in the same entry for the next one (servers that
+ * compress every response themselves, such as Next.js, leave it off).
  */
 export async function handleRest(
   request: Request,
@@ -67,6 +71,7 @@ export async function handleRest(
   endpoint: `/${string}` = '/api',
   cache?: QueryCache,
   access?: RequestAccess,
+  options: { gzip?: boolean } = {},
 ): Promise<Response> {
   const url = new URL(request.url);
   // Before the cache: a cached answer is no answer for a caller who may not read it.
@@ -103,11 +108,12 @@ export async function handleRest(
   const station = route.policy.station && route.params[route.policy.station];
   // Pinned for the call too, so its answer and the entry's lifetime are for the same moment.
   const now = Date.now();
-  const { value, status } = await cache.get(
+  const wantsGzip = options.gzip === true && acceptsGzip(request.headers.get('accept-encoding'));
+  const { value, status, key } = await cache.get(
     {
-      // Not JSON like other entries; its own operation name, so entries of older versions that
-      // were JSON are never read as this.
-      op: 'response',
+      // Bytes, not JSON like other entries; its own operation name, so entries of older versions
+      // are never read as this.
+      op: 'response:v2',
       stationId: station && decodeURIComponent(station),
       params: `${url.pathname}?${url.searchParams}`,
       ttlSeconds: (answer) => answer.ttlSeconds,
@@ -118,31 +124,74 @@ export async function handleRest(
         (headers) => ({ ...createContext(headers), now, cachedWhole: true }),
         endpoint,
       );
-      return {
+      const answer: WholeResponse = {
         status: res.status,
-        body: await res.text(),
+        body: Buffer.from(await res.arrayBuffer()),
         // Only successful answers are kept.
         ttlSeconds: res.ok ? ttlSecondsOf(route, url.searchParams, now) : 0,
       };
+      if (wantsGzip && worthCompressing(answer)) answer.gzip = await gzip(answer.body);
+      return answer;
     },
     wholeResponse,
   );
-  return new Response(value.body, {
-    status: value.status,
-    headers: { 'content-type': 'application/json', 'x-cache': status },
+  if (wantsGzip && !value.gzip && worthCompressing(value)) {
+    value.gzip = await gzip(value.body);
+    // Kept for the next client; the answer does not wait for Redis.
+    if (key) void cache.replace(key, value, wholeResponse);
+  }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-cache': status,
+  };
+  if (options.gzip) headers.vary = 'accept-encoding';
+  if (wantsGzip && value.gzip) {
+    headers['content-encoding'] = 'gzip';
+    return new Response(new Uint8Array(value.gzip), { status: value.status, headers });
+  }
+  return new Response(new Uint8Array(value.body), { status: value.status, headers });
+}
+
+type WholeResponse = { status: number; body: Buffer; gzip?: Buffer; ttlSeconds: number };
+
+const gzip = promisify(gzipCallback);
+
+/** Below a kilobyte (errors, short ranges) compression saves less than it costs. */
+const worthCompressing = (answer: WholeResponse) =>
+  answer.status === 200 && answer.body.length >= 1024;
+
+/** Whether an Accept-Encoding header admits gzip (`gzip;q=0` refuses it). */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
   });
 }
 
-type WholeResponse = { status: number; body: string; ttlSeconds: number };
-
-/** A finished response as kept: its status, a newline, its body as sent (never re-encoded). */
+/**
+ * A finished response as kept, in bytes: an ASCII line `<status> <gzip length>`, then the gzip
+ * copy (if any), then the body as sent (never re-encoded).
+ */
 const wholeResponse: CacheCodec<WholeResponse> = {
-  encode: ({ status, body }) => `${status}\n${body}`,
+  binary: true,
+  encode: ({ status, body, gzip }) =>
+    Buffer.concat([Buffer.from(`${status} ${gzip?.length ?? 0}\n`), gzip ?? Buffer.alloc(0), body]),
   decode: (stored) => {
-    const newline = stored.indexOf('\n');
+    const newline = stored.indexOf(10);
+    const [status, gzipLength] = stored
+      .subarray(0, newline)
+      .toString('latin1')
+      .split(' ')
+      .map(Number);
+    const start = newline + 1;
+    const end = start + (gzipLength ?? 0);
     return {
-      status: Number(stored.slice(0, newline)),
-      body: stored.slice(newline + 1),
+      status: status ?? 500,
+      gzip: end > start ? stored.subarray(start, end) : undefined,
+      body: stored.subarray(end),
       ttlSeconds: 0,
     };
   },
