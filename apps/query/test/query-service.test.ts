@@ -134,7 +134,11 @@ describe("the seed's query API on the query service", () => {
     const plain = await up.inject(url);
     const gzipped = await up.inject({ url, headers: { 'accept-encoding': 'gzip' } });
     const again = await up.inject({ url, headers: { 'accept-encoding': 'gzip' } });
-    expect([plain, gzipped, again].map((r) => r.headers['x-cache'])).toEqual(['miss', 'hit', 'hit']);
+    expect([plain, gzipped, again].map((r) => r.headers['x-cache'])).toEqual([
+      'miss',
+      'hit',
+      'hit',
+    ]);
     expect(gunzipSync(gzipped.rawPayload).toString()).toBe(plain.body);
     expect(again.rawPayload.equals(gzipped.rawPayload)).toBe(true);
   });
