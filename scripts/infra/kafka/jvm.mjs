@@ -48,10 +48,21 @@ export async function findJava() {
   return java;
 }
 
+/**
+ * Same shape as `kafka-storage.sh random-uuid`: 16 random bytes, base64url. Like Kafka's
+ * own `Uuid.randomUuid`, an id starting with '-' is drawn again: the storage tool's
+ * argument parser would read it as an option (one run in 64 failed that way).
+ */
+export function randomClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** @param {string} java @param {string[]} javaArgs @param {string} propsFile @param {string} logFile */
 export async function formatStorage(java, javaArgs, propsFile, logFile) {
-  // Same shape as `kafka-storage.sh random-uuid`: 16 random bytes, base64url.
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = randomClusterId();
   const args = [
     ...javaArgs,
     'kafka.tools.StorageTool',
