@@ -1,4 +1,4 @@
-import { MEASUREMENT_NAMES } from '@weather/core/reading';
+import { MEASUREMENT_NAMES, type Reading, withDerived } from '@weather/core/reading';
 
 /** What a scenario sends: `readings` readings over `stations` stations, one per minute each. */
 export interface Workload {
@@ -66,13 +66,18 @@ export function requestBodies(w: Workload): Buffer[] {
   return bodies;
 }
 
-/** The same rows as CSV in `weather_readings` column order, for the COPY reference. */
+/**
+ * The same rows as CSV in `weather_readings` column order, for the COPY reference: as the
+ * pipeline stores them, with what ingest derives (the dew point and its flag).
+ */
 export function* csvLines(w: Workload, receivedAt: string): Generator<string> {
+  const absent = Object.fromEntries(MEASUREMENT_NAMES.map((name) => [name, null]));
   for (let i = 0; i < w.readings; i++) {
-    const r = readingAt(w, i);
-    const values = MEASUREMENT_NAMES.map((name) => r[name]);
-    yield `${r.station_id},${r.timestamp},${values.join(',')},${receivedAt}\n`;
+    const r = withDerived({ ...absent, ...readingAt(w, i) } as Reading);
+    const values = MEASUREMENT_NAMES.map((name) => r[name] ?? '');
+    const qc = r.qc ? `"${JSON.stringify(r.qc).replaceAll('"', '""')}"` : '';
+    yield `${r.station_id},${r.timestamp},${values.join(',')},${receivedAt},${qc}\n`;
   }
 }
 
-export const COPY_COLUMNS = ['station_id', 'ts', ...MEASUREMENT_NAMES, 'received_at'];
+export const COPY_COLUMNS = ['station_id', 'ts', ...MEASUREMENT_NAMES, 'received_at', 'qc'];

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { decodeMessage, encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import { createLogger } from '@weather/core/logger';
-import { type Reading, readingKey } from '@weather/core/reading';
+import { ABSENT_MEASUREMENTS, type Reading, readingKey } from '@weather/core/reading';
 import type { StoredReading } from '@weather/db';
 import { describe, expect, it } from 'vitest';
 import type { StoredBatch } from './live';
@@ -23,6 +23,7 @@ const receivedAt = new Date('2026-06-02T12:00:00.000Z');
 
 function reading(station: string, minute: number): Reading {
   return {
+    ...ABSENT_MEASUREMENTS,
     station_id: station,
     timestamp: new Date(Date.UTC(2026, 5, 1, 0, minute)).toISOString(),
     temperature: 10 + (minute % 20),

@@ -12,6 +12,10 @@ const valid = reading('SIM-001', now - 1000, {
   wind_gust: 5.1,
   pressure: 1012.3,
   precipitation: 0,
+  station_pressure: 950.1,
+  solar_radiation: 420,
+  uv_index: 3.1,
+  rain_rate: 0,
 });
 const schema = readingSchema(() => now);
 

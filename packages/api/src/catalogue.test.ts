@@ -1,4 +1,4 @@
-import { RAIN_RATE, SOLAR_RADIATION } from '@weather/core/example-measurements';
+import { NET_RADIATION, SNOWFALL_RATE } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,8 +8,8 @@ import { aggregateResult, apiSchemasFor, bucket, readingRow, timeseriesResult } 
 // The catalogue with one more measurement of each shape: a mean and a total.
 const EXTENDED = {
   ...MEASUREMENTS,
-  solar_radiation: SOLAR_RADIATION,
-  rain_rate: RAIN_RATE,
+  net_radiation: NET_RADIATION,
+  snowfall_rate: SNOWFALL_RATE,
 } as const satisfies Catalogue;
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output' });
@@ -32,10 +32,12 @@ describe('API schemas from the catalogue', () => {
       'timestamp',
       ...Object.keys(EXTENDED),
       'received_at',
+      'rain_counter_kind',
+      'qc',
     ]);
-    expect(properties.solar_radiation).toEqual({
+    expect(properties.net_radiation).toEqual({
       type: ['number', 'null'],
-      description: 'Solar radiation (W/m²)',
+      description: 'Net radiation (W/m²)',
     });
   });
 
@@ -46,13 +48,13 @@ describe('API schemas from the catalogue', () => {
       count: 2,
       ...Object.fromEntries(Object.keys(MEASUREMENTS).map((name) => [name, null])),
       precipitation: { ...stats, sum: 4 },
-      solar_radiation: stats,
-      rain_rate: { ...stats, sum: 4 },
+      net_radiation: stats,
+      snowfall_rate: { ...stats, sum: 4 },
     };
     expect(bucket.parse(row)).toEqual(row);
     // A total needs its sum; a mean has none (an extra field is dropped from the answer).
-    expect(bucket.safeParse({ ...row, rain_rate: stats }).success).toBe(false);
-    expect(bucket.parse({ ...row, solar_radiation: { ...stats, sum: 4 } }).solar_radiation).toEqual(
+    expect(bucket.safeParse({ ...row, snowfall_rate: stats }).success).toBe(false);
+    expect(bucket.parse({ ...row, net_radiation: { ...stats, sum: 4 } }).net_radiation).toEqual(
       stats,
     );
 
@@ -60,13 +62,8 @@ describe('API schemas from the catalogue', () => {
       properties: Record<string, { required: string[] }>;
     };
     expect(Object.keys(measurements.properties)).toEqual(Object.keys(EXTENDED));
-    expect(measurements.properties.solar_radiation?.required).toEqual([
-      'count',
-      'min',
-      'max',
-      'avg',
-    ]);
-    expect(measurements.properties.rain_rate?.required).toEqual([
+    expect(measurements.properties.net_radiation?.required).toEqual(['count', 'min', 'max', 'avg']);
+    expect(measurements.properties.snowfall_rate?.required).toEqual([
       'count',
       'min',
       'max',
@@ -82,10 +79,12 @@ describe('CSV columns from the catalogue', () => {
   });
 
   it('name an added measurement with its unit suffix, before received_at', () => {
-    expect(csvColumnsFor(EXTENDED).slice(-3)).toEqual([
-      'solar_radiation_w_m2',
-      'rain_rate_mm_h',
+    expect(csvColumnsFor(EXTENDED).slice(-5)).toEqual([
+      'net_radiation_w_m2',
+      'snowfall_rate_mm_h',
       'received_at',
+      'rain_counter_kind',
+      'qc',
     ]);
     const csv = csvFor(EXTENDED);
     const row = {
@@ -93,12 +92,12 @@ describe('CSV columns from the catalogue', () => {
       timestamp: '2026-01-01T00:00:00.000Z',
       received_at: '2026-01-01T00:00:01.000Z',
       ...Object.fromEntries(Object.keys(MEASUREMENTS).map((name) => [name, null])),
-      solar_radiation: 812,
-      rain_rate: null,
+      net_radiation: 812,
+      snowfall_rate: null,
     } as Parameters<typeof csv.row>[0];
     expect(csv.header().split(',')).toHaveLength(csvColumnsFor(EXTENDED).length);
     expect(csv.row(row)).toBe(
-      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,812,,2026-01-01T00:00:01.000Z\n',
+      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,,,,,,,812,,2026-01-01T00:00:01.000Z,,\n',
     );
   });
 });

@@ -1,3 +1,4 @@
+import { ABSENT_MEASUREMENTS } from '@weather/core/reading';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvHeader, csvRow } from './csv';
 
@@ -13,7 +14,15 @@ describe('readings CSV', () => {
       'wind_gust_m_s',
       'pressure_hpa',
       'precipitation_mm',
+      'dew_point_c',
+      'station_pressure_hpa',
+      'solar_radiation_w_m2',
+      'uv_index',
+      'rain_rate_mm_h',
+      'rain_counter_mm',
       'received_at',
+      'rain_counter_kind',
+      'qc',
     ]);
     expect(csvHeader().endsWith('\n')).toBe(true);
   });
@@ -21,6 +30,7 @@ describe('readings CSV', () => {
   it('writes missing measurements as empty fields', () => {
     expect(
       csvRow({
+        ...ABSENT_MEASUREMENTS,
         station_id: 'ST-1',
         timestamp: '2026-01-01T00:00:00.000Z',
         temperature: -3.5,
@@ -32,6 +42,23 @@ describe('readings CSV', () => {
         precipitation: null,
         received_at: '2026-01-01T00:00:01.000Z',
       }),
-    ).toBe('ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,2026-01-01T00:00:01.000Z\n');
+    ).toBe('ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,,,,,,,2026-01-01T00:00:01.000Z,,\n');
+  });
+
+  it('writes the rain counter kind and the QC flags as one comma-free field', () => {
+    expect(
+      csvRow({
+        ...ABSENT_MEASUREMENTS,
+        station_id: 'ST-1',
+        timestamp: '2026-01-01T00:00:00.000Z',
+        dew_point: 1.2,
+        rain_counter: 12.7,
+        received_at: '2026-01-01T00:00:01.000Z',
+        rain_counter_kind: 'daily',
+        qc: { temperature: ['range'], dew_point: ['derived'] },
+      }),
+    ).toBe(
+      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,1.2,,,,,12.7,2026-01-01T00:00:01.000Z,daily,temperature:range;dew_point:derived\n',
+    );
   });
 });

@@ -1,22 +1,38 @@
 import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
+import type { QcFlags, RainCounterKind } from '@weather/core/reading';
 
 type Row<Name extends string> = {
   station_id: string;
   timestamp: string;
   received_at: string;
+  qc?: QcFlags | null;
+  rain_counter_kind?: RainCounterKind | null;
 } & Record<Name, number | null>;
+
+/** QC flags as one CSV field without commas or quotes: `temperature:range;dew_point:derived`. */
+export const qcField = (qc: QcFlags | null | undefined) =>
+  qc
+    ? Object.entries(qc)
+        .flatMap(([name, codes]) => (codes ?? []).map((code) => `${name}:${code}`))
+        .join(';')
+    : '';
 
 /**
  * The readings CSV of a catalogue: one column per measurement, named with its unit as an ASCII
- * suffix (`temperature_c`) so spreadsheets and scripts can name columns safely.
+ * suffix (`temperature_c`) so spreadsheets and scripts can name columns safely, then the rain
+ * counter's kind and the QC flags.
  */
 export function csvFor<C extends Catalogue>(catalogue: C) {
   const names = namesOf(catalogue);
   const columns = [
     'station_id',
     'timestamp',
-    ...Object.entries(catalogue).map(([name, spec]) => `${name}_${spec.unitSuffix}`),
+    ...Object.entries(catalogue).map(([name, { unitSuffix }]) =>
+      unitSuffix ? `${name}_${unitSuffix}` : name,
+    ),
     'received_at',
+    'rain_counter_kind',
+    'qc',
   ];
   const header = `${columns.join(',')}\n`;
   return {
@@ -24,7 +40,7 @@ export function csvFor<C extends Catalogue>(catalogue: C) {
     header: () => header,
     /** Station ids are restricted to `A-Za-z0-9._:-`, so no field ever needs quoting. */
     row: (row: Row<keyof C & string>) =>
-      `${[row.station_id, row.timestamp, ...names.map((name) => row[name] ?? ''), row.received_at].join(',')}\n`,
+      `${[row.station_id, row.timestamp, ...names.map((name) => row[name] ?? ''), row.received_at, row.rain_counter_kind ?? '', qcField(row.qc)].join(',')}\n`,
   };
 }
 

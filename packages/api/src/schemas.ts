@@ -4,7 +4,13 @@ import {
   MEASUREMENTS,
   namesOf,
 } from '@weather/core/measurements';
-import { MIN_READING_MS, MIN_READING_TIME, stationIdSchema } from '@weather/core/reading';
+import {
+  MIN_READING_MS,
+  MIN_READING_TIME,
+  QC_CODES,
+  RAIN_COUNTER_KINDS,
+  stationIdSchema,
+} from '@weather/core/reading';
 import { INTERVALS } from '@weather/db';
 import { z } from 'zod';
 
@@ -93,6 +99,17 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
     timestamp: z.string(),
     ...values,
     received_at: z.string(),
+    rain_counter_kind: z
+      .enum(RAIN_COUNTER_KINDS)
+      .nullable()
+      .meta({ description: 'Which counter `rain_counter` is; null without one' }),
+    qc: z
+      .partialRecord(z.enum(names as [string, ...string[]]), z.array(z.enum(QC_CODES)))
+      .nullable()
+      .meta({
+        description:
+          'QC flags by measurement: `range` (sent out of range, stored as missing), `derived` (computed at ingest), `counter_reset` (rain across an unexpected counter reset); null when none',
+      }),
   });
 
   const readingsPage = z.object({

@@ -32,7 +32,7 @@ export type ChartSpec =
 export interface MeasurementSpec {
   /** Unit as people read it. */
   unit: string;
-  /** The unit as an ASCII suffix for column names (CSV): `temperature_c`. */
+  /** The unit as an ASCII suffix for column names (CSV): `temperature_c`; empty for none. */
   unitSuffix: string;
   /** Accepted range, inclusive (SPEC §3); a value outside it is refused. */
   min: number;
@@ -126,6 +126,73 @@ export const MEASUREMENTS = {
     aggregation: 'sum',
     precision: 1,
     chart: { kind: 'bars', order: 7 },
+  },
+  // SPEC §14: what real station firmware reports beyond §3 (Weather Underground, Ecowitt,
+  // Ambient). `dew_point` is also derived at ingest when a reading has none.
+  dew_point: {
+    unit: '°C',
+    unitSuffix: 'c',
+    min: -90,
+    max: 65,
+    label: 'Dew point',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 8 },
+  },
+  station_pressure: {
+    unit: 'hPa',
+    unitSuffix: 'hpa',
+    // Absolute, at the station's height: about 330 hPa on the highest summits.
+    min: 300,
+    max: 1100,
+    label: 'Station pressure',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 9 },
+  },
+  solar_radiation: {
+    unit: 'W/m²',
+    unitSuffix: 'w_m2',
+    min: 0,
+    max: 2000,
+    label: 'Solar radiation',
+    aggregation: 'mean',
+    precision: 0,
+    chart: { kind: 'band', order: 10, floor: 0 },
+  },
+  uv_index: {
+    unit: 'index',
+    // The measurement's name says it: the CSV column is `uv_index`.
+    unitSuffix: '',
+    min: 0,
+    max: 25,
+    label: 'UV index',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 11, floor: 0 },
+  },
+  rain_rate: {
+    unit: 'mm/h',
+    unitSuffix: 'mm_h',
+    min: 0,
+    max: 1000,
+    label: 'Rain rate',
+    // The peak rate over a bucket is what matters (a cloudburst), not its mean.
+    aggregation: 'max',
+    precision: 1,
+    chart: { kind: 'band', order: 12, floor: 0 },
+  },
+  rain_counter: {
+    unit: 'mm',
+    unitSuffix: 'mm',
+    // A station's cumulative rain counter as sent (its kind beside it); `precipitation` is
+    // derived from its increases. A lifetime total stays far below this.
+    min: 0,
+    max: 100000,
+    label: 'Rain counter',
+    aggregation: 'last',
+    precision: 1,
+    chart: { kind: 'band', order: 13, floor: 0 },
   },
 } as const satisfies Catalogue;
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeIssues,
+  dewPoint,
   fastReading,
   MEASUREMENT_NAMES,
   MEASUREMENTS,
+  readingExtrasSchema,
   readingKey,
   readingParser,
   readingSchema,
+  withDerived,
 } from './reading';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -23,16 +26,33 @@ describe('readingSchema', () => {
     expect(
       schema.parse({ ...valid, timestamp: '2026-06-01T13:30:00+02:00', humidity: null }),
     ).toEqual({
+      ...Object.fromEntries(MEASUREMENT_NAMES.map((name) => [name, null])),
       station_id: 'ST-001',
       timestamp: '2026-06-01T11:30:00.000Z',
       temperature: 21.5,
-      humidity: null,
-      wind_speed: null,
-      wind_direction: null,
-      wind_gust: null,
-      pressure: null,
-      precipitation: null,
     });
+  });
+
+  it('takes a rain counter with its kind, and refuses a kind alone or an unknown one', () => {
+    expect(
+      schema.parse({ ...valid, rain_counter: 12.7, rain_counter_kind: 'daily' }),
+    ).toMatchObject({
+      rain_counter: 12.7,
+      rain_counter_kind: 'daily',
+    });
+    expect(schema.parse({ ...valid, rain_counter: 12.7 })).not.toHaveProperty('rain_counter_kind');
+    expect(problems({ ...valid, rain_counter_kind: 'daily' })).toEqual([
+      { path: 'rain_counter_kind', message: 'is only meaningful with rain_counter' },
+    ]);
+    expect(problems({ ...valid, rain_counter: 1, rain_counter_kind: 'hourly' })).toEqual([
+      {
+        path: 'rain_counter_kind',
+        message: 'must be one of daily, weekly, monthly, yearly, total',
+      },
+    ]);
+    expect(problems({ ...valid, uv_index: 26 })).toEqual([
+      { path: 'uv_index', message: 'must be between 0 and 25 index' },
+    ]);
   });
 
   it('accepts the edges of every range', () => {
@@ -227,5 +247,67 @@ describe('readingParser (the fast path)', () => {
       expect(parse(input2).success).toBe(expected.success);
     }
     expect(fast).toBeGreaterThan(100);
+  });
+});
+
+describe('dew point', () => {
+  it('follows the Magnus formula within a tenth of a degree of tabulated values', () => {
+    // Tabulated dew points (°C) for temperature and relative humidity.
+    for (const [t, rh, td] of [
+      [20, 50, 9.3],
+      [30, 80, 26.2],
+      [0, 100, 0],
+      [25, 60, 16.7],
+    ] as const) {
+      expect(dewPoint(t, rh)).toBeCloseTo(td, 0);
+      expect(Math.abs((dewPoint(t, rh) as number) - td)).toBeLessThan(0.15);
+    }
+  });
+
+  it('has none without humidity', () => {
+    expect(dewPoint(20, 0)).toBeNull();
+    expect(dewPoint(20, Number.NaN)).toBeNull();
+  });
+
+  it('is derived and flagged only when the reading has none', () => {
+    const base = schema.parse({ ...valid, humidity: 50, temperature: 20 });
+    const derived = withDerived(base);
+    expect(derived.dew_point).toBeCloseTo(9.3, 1);
+    expect(derived.qc).toEqual({ dew_point: ['derived'] });
+    const sent = schema.parse({ ...valid, humidity: 50, temperature: 20, dew_point: 9 });
+    expect(withDerived(sent)).toBe(sent);
+    const dry = schema.parse({ ...valid, temperature: 20 });
+    expect(withDerived(dry)).toBe(dry);
+  });
+});
+
+describe('readingExtrasSchema (extras on the wire)', () => {
+  it('accepts flags, a counter kind and a raw upload', () => {
+    const extras = {
+      qc: { temperature: ['range'], dew_point: ['derived'] },
+      rain_counter_kind: 'yearly',
+      raw: { protocol: 'ecowitt', fields: { tempf: '999' }, dropped: { tempf: 'out of range' } },
+    };
+    expect(readingExtrasSchema.parse(extras)).toEqual(extras);
+  });
+
+  it.each([
+    ['an unknown measurement', { qc: { visibility: ['range'] } }],
+    ['an unknown flag', { qc: { temperature: ['odd'] } }],
+    ['an empty flag list', { qc: { temperature: [] } }],
+    ['an unknown protocol', { raw: { protocol: 'davis', fields: {} } }],
+    ['a non-text field', { raw: { protocol: 'ecowitt', fields: { tempf: 70 } } }],
+    ['a huge field', { raw: { protocol: 'ecowitt', fields: { tempf: 'x'.repeat(300) } } }],
+    [
+      'too many fields',
+      {
+        raw: {
+          protocol: 'ecowitt',
+          fields: Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`k${i}`, '1'])),
+        },
+      },
+    ],
+  ])('refuses %s', (_, extras) => {
+    expect(readingExtrasSchema.safeParse(extras).success).toBe(false);
   });
 });

@@ -11,6 +11,42 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const MIN_READING_TIME = '1900-01-01T00:00:00.000Z';
 export const MIN_READING_MS = Date.parse(MIN_READING_TIME);
 
+/**
+ * Why a value carries a flag (SPEC §14): `range`, sent out of range and stored as missing;
+ * `derived`, computed at ingest (a dew point from temperature and humidity); `counter_reset`,
+ * precipitation across a rain counter that went down when no reset was due.
+ */
+export const QC_CODES = ['range', 'derived', 'counter_reset'] as const;
+export type QcCode = (typeof QC_CODES)[number];
+/** QC flags by measurement name: `{ "temperature": ["range"] }`. */
+export type QcFlags = Partial<Record<string, QcCode[]>>;
+
+/** Rain counter kinds, shortest period first (SPEC §13); a reading keeps its longest. */
+export const RAIN_COUNTER_KINDS = ['daily', 'weekly', 'monthly', 'yearly', 'total'] as const;
+export type RainCounterKind = (typeof RAIN_COUNTER_KINDS)[number];
+
+/** The station protocols of SPEC §13. */
+export const PROTOCOLS = ['wunderground', 'ecowitt', 'ambient'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+/** An upload's fields as the firmware sent them (secrets removed). */
+export type RawFields = Record<string, string>;
+export interface RawUpload {
+  protocol: Protocol;
+  fields: RawFields;
+  /** Fields sent but not stored as a measurement, with the reason. */
+  dropped?: Record<string, string>;
+}
+
+/**
+ * What a reading may carry beside its measurements. Stations set only `rain_counter_kind`
+ * (with `rain_counter`); ingest sets the rest: QC flags, and the raw upload of protocol readings.
+ */
+export interface ReadingExtras {
+  qc?: QcFlags;
+  rain_counter_kind?: RainCounterKind;
+  raw?: RawUpload;
+}
+
 export const STATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const stationIdSchema = z
@@ -75,17 +111,86 @@ export function readingSchema<C extends Catalogue = typeof MEASUREMENTS>(
           return new Date(ms).toISOString();
         }),
       ...measurementShape(catalogue),
+      rain_counter_kind: z
+        .enum(RAIN_COUNTER_KINDS, {
+          error: `must be one of ${RAIN_COUNTER_KINDS.join(', ')}`,
+        })
+        .optional()
+        .meta({ description: 'Which counter `rain_counter` is; total when omitted' }),
     })
     .refine((r) => names.some((name) => (r as Record<string, unknown>)[name] !== null), {
       message: `needs at least one measurement (${names.join(', ')})`,
       path: [],
-    });
+    })
+    .refine(
+      (r) => {
+        const fields = r as Record<string, unknown>;
+        return fields.rain_counter_kind === undefined || fields.rain_counter != null;
+      },
+      { message: 'is only meaningful with rain_counter', path: ['rain_counter_kind'] },
+    );
 }
 
 /** A validated reading: UTC timestamp, every measurement present as a number or null. */
-export type Reading = z.output<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>>;
+export type Reading = z.output<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>> &
+  ReadingExtras;
 /** What a station may send. */
 export type ReadingInput = z.input<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>>;
+
+/** Bounds on what a raw upload may hold, so one request cannot make a huge row. */
+export const RAW_LIMITS = { fields: 400, keyLength: 64, valueLength: 256 } as const;
+
+/** The extras as they travel on Kafka: checked by the consumer like everything else. */
+export const readingExtrasSchema = z.object({
+  qc: z
+    .partialRecord(z.enum(MEASUREMENT_NAMES), z.array(z.enum(QC_CODES)).min(1).max(QC_CODES.length))
+    .optional(),
+  rain_counter_kind: z.enum(RAIN_COUNTER_KINDS).optional(),
+  raw: z
+    .object({
+      protocol: z.enum(PROTOCOLS),
+      fields: z
+        .record(z.string().max(RAW_LIMITS.keyLength), z.string().max(RAW_LIMITS.valueLength))
+        .refine((f) => Object.keys(f).length <= RAW_LIMITS.fields, 'too many fields'),
+      dropped: z
+        .record(z.string().max(RAW_LIMITS.keyLength), z.string().max(RAW_LIMITS.valueLength))
+        .optional(),
+    })
+    .optional(),
+});
+
+/**
+ * Dew point in °C from temperature (°C) and relative humidity (%), by the Magnus formula with
+ * Alduchov and Eskridge's constants (within 0.4 °C from −40 to 50 °C); null when it cannot be
+ * computed (no humidity).
+ */
+export function dewPoint(temperature: number, humidity: number): number | null {
+  if (!(humidity > 0)) return null;
+  const a = 17.625;
+  const b = 243.04;
+  const gamma = Math.log(humidity / 100) + (a * temperature) / (b + temperature);
+  const value = (b * gamma) / (a - gamma);
+  const { min, max } = MEASUREMENTS.dew_point;
+  return Number.isFinite(value) && value >= min && value <= max ? value : null;
+}
+
+/**
+ * The reading with what ingest derives when the station did not send it (SPEC §14), marked
+ * `derived`: today the dew point. Returns the same object when nothing is derived.
+ */
+export function withDerived<R extends Reading>(reading: R): R & ReadingExtras {
+  if (reading.dew_point !== null || reading.temperature === null || reading.humidity === null) {
+    return reading;
+  }
+  const value = dewPoint(reading.temperature, reading.humidity);
+  if (value === null) return reading;
+  return { ...reading, dew_point: value, qc: { ...reading.qc, dew_point: ['derived'] } };
+}
+
+/** Every measurement absent: the base of a reading built by hand (tests, fixtures). */
+export const ABSENT_MEASUREMENTS = Object.freeze(
+  Object.fromEntries(MEASUREMENT_NAMES.map((name) => [name, null])),
+) as { readonly [K in (typeof MEASUREMENT_NAMES)[number]]: null };
 
 /** The identity of a reading (SPEC §3): a second reading with the same key is a duplicate. */
 export const readingKey = (r: { station_id: string; timestamp: string }) =>
@@ -157,6 +262,8 @@ export function fastReading(
   if (typeof timestamp !== 'string') return undefined;
   const ms = canonicalUtcMs(timestamp);
   if (!(ms <= now + MAX_FUTURE_SKEW_MS)) return undefined; // also NaN
+  // Rare: the schema checks it.
+  if (r.rain_counter_kind !== undefined) return undefined;
   const iso = timestamp.length === 20 ? `${timestamp.slice(0, 19)}.000Z` : timestamp;
   const out = { station_id, timestamp: iso } as Record<string, unknown>;
   let present = 0;
@@ -171,7 +278,7 @@ export function fastReading(
     out[name] = value;
     present++;
   }
-  return present > 0 ? (out as Reading) : undefined;
+  return present > 0 ? (out as unknown as Reading) : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { ABSENT_MEASUREMENTS } from '@weather/core/reading';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ const baseUrl =
   process.env.DATABASE_URL ?? 'postgres://weather:weather@127.0.0.1:5432/weather_test';
 
 const row = (station: string, timestamp: string): StoredReading => ({
+  ...ABSENT_MEASUREMENTS,
   station_id: station,
   timestamp,
   temperature: 12.5,

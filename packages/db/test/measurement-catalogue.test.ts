@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { SOLAR_RADIATION } from '@weather/core/example-measurements';
+import { readdirSync, readFileSync } from 'node:fs';
+import { NET_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { sql } from 'drizzle-orm';
@@ -22,17 +22,23 @@ import { createTimescaleTestDb } from '../src/testing';
 
 const extended = {
   ...MEASUREMENTS,
-  solar_radiation: SOLAR_RADIATION,
+  net_radiation: NET_RADIATION,
 } as const satisfies Catalogue;
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The statements of the committed TimescaleDB migration, without comments. */
+/** The rollup statements of the newest TimescaleDB migration that (re)creates the views. */
 function committedStatements(): string[] {
-  const text = readFileSync(
-    new URL('../drizzle-timescale/0000_hypertable.sql', import.meta.url),
-    'utf8',
-  );
+  const folder = new URL('../drizzle-timescale/', import.meta.url);
+  const newest = readdirSync(folder)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .filter((file) =>
+      readFileSync(new URL(file, folder), 'utf8').includes('CREATE MATERIALIZED VIEW'),
+    )
+    .at(-1);
+  const text = readFileSync(new URL(newest ?? '0000_hypertable.sql', folder), 'utf8');
   return text
     .split('--> statement-breakpoint')
     .map((statement) =>
@@ -87,34 +93,34 @@ describe('rollup SQL generated from the catalogue', () => {
       ...ROLLUP_VIEWS.map((view) => squash(rollupPolicySql(view))),
     ]);
     expect(
-      statements.filter((s) => s.includes('max(solar_radiation) AS solar_radiation_max')),
+      statements.filter((s) => s.includes('max(net_radiation) AS net_radiation_max')),
     ).toHaveLength(2);
   });
 
   it('includes count, sum, min and max of an added measurement, in views and raw-row queries', () => {
     const view = rollupViewSql(extended, ROLLUP_VIEWS[0]);
     expect(view).toContain(
-      'count(solar_radiation) AS solar_radiation_count, sum(solar_radiation) AS solar_radiation_sum, min(solar_radiation) AS solar_radiation_min, max(solar_radiation) AS solar_radiation_max',
+      'count(net_radiation) AS net_radiation_count, sum(net_radiation) AS net_radiation_sum, min(net_radiation) AS net_radiation_min, max(net_radiation) AS net_radiation_max',
     );
     expect(rollupColumnNames(extended)).toEqual([
       ...rollupColumnNames(MEASUREMENTS).filter((c) => !/^wind_direction_(sin|cos)_sum$/.test(c)),
-      'solar_radiation_count',
-      'solar_radiation_sum',
-      'solar_radiation_min',
-      'solar_radiation_max',
+      'net_radiation_count',
+      'net_radiation_sum',
+      'net_radiation_min',
+      'net_radiation_max',
       'wind_direction_sin_sum',
       'wind_direction_cos_sum',
     ]);
     const table = readingsTable(extended);
     const raw = new PgDialect().sqlToQuery(partialsFromRows(extended, (m) => table[m])).sql;
-    expect(raw).toContain('max("weather_readings"."solar_radiation") as "solar_radiation_max"');
+    expect(raw).toContain('max("weather_readings"."net_radiation") as "net_radiation_max"');
   });
 });
 
 describe('weather_readings from the catalogue', () => {
   it('gets one double precision column per added measurement in a generated migration', async () => {
     expect(await migration(MEASUREMENTS, extended)).toEqual([
-      'ALTER TABLE "weather_readings" ADD COLUMN "solar_radiation" double precision;',
+      'ALTER TABLE "weather_readings" ADD COLUMN "net_radiation" double precision;',
     ]);
     expect(await migration(MEASUREMENTS, MEASUREMENTS)).toEqual([]);
   });
@@ -156,7 +162,7 @@ describe('rollup views on TimescaleDB', () => {
 
     const table = readingsTable(extended);
     await timescale.db.execute(sql`
-      insert into weather_readings (station_id, ts, temperature, solar_radiation, received_at) values
+      insert into weather_readings (station_id, ts, temperature, net_radiation, received_at) values
         ('X', '2026-05-10T06:00:00Z', 10, 200, now()), ('X', '2026-05-10T06:10:00Z', null, 400, now())`);
     const [row] = rowsOf<object>(
       await timescale.db.execute(
@@ -164,7 +170,7 @@ describe('rollup views on TimescaleDB', () => {
       ),
     );
     const stats = statsFromPartialsOf(extended, row ?? {});
-    expect(stats.solar_radiation).toEqual({ count: 2, min: 200, max: 400, avg: 300 });
+    expect(stats.net_radiation).toEqual({ count: 2, min: 200, max: 400, avg: 300 });
     expect(stats.temperature).toEqual({ count: 1, min: 10, max: 10, avg: 10 });
     expect(stats.precipitation).toEqual({ count: 0, min: null, max: null, avg: null, sum: null });
   });

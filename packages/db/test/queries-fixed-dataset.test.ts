@@ -1,3 +1,4 @@
+import { ABSENT_MEASUREMENTS } from '@weather/core/reading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Database,
@@ -146,6 +147,7 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
     const page = await listReadings(db, { stationId: 'S1', ...day, limit: 100 });
     expect(page.readings).toHaveLength(9);
     expect(page.readings[0]).toEqual({
+      ...ABSENT_MEASUREMENTS,
       station_id: 'S1',
       timestamp: at('00:00:00.000'),
       temperature: 10,
@@ -156,6 +158,8 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
       pressure: 1000,
       precipitation: 0.5,
       received_at: received,
+      qc: null,
+      rain_counter_kind: null,
     });
     expect(page.readings.map((r) => r.timestamp)).toEqual(s1.slice(0, 9).map((r) => r.timestamp));
   });
@@ -229,6 +233,7 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
     expect(first?.precipitation?.avg).toBeCloseTo(2 / 3, 12);
     expect(first?.wind_direction).toMatchObject({ count: 3, min: 10, max: 350 });
     expect(second).toEqual({
+      ...ABSENT_MEASUREMENTS,
       bucket: at('01:00:00.000'),
       count: 1,
       temperature: { count: 1, min: 20, max: 20, avg: 20 },

@@ -1,3 +1,4 @@
+import { ABSENT_MEASUREMENTS } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -52,6 +53,9 @@ describe.each(backends)('stations on $name', (backend) => {
         first_seen: receivedAt(1),
         last_seen: receivedAt(2),
         latest: {
+          ...ABSENT_MEASUREMENTS,
+          qc: null,
+          rain_counter_kind: null,
           station_id: 'A',
           timestamp: at(10),
           temperature: 21.5,

@@ -1,7 +1,15 @@
 import { MEASUREMENT_NAMES, MEASUREMENTS } from '@weather/core/reading';
 import { describe, expect, it } from 'vitest';
 import { createStations } from './stations';
-import { diurnalShape, type Measurements, StationWeather, solarHour } from './weather';
+import {
+  diurnalShape,
+  type Measurements,
+  type SimulatedMeasurement,
+  StationWeather,
+  solarHour,
+  sunElevationSine,
+  sunshine,
+} from './weather';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 4, 4);
@@ -35,6 +43,10 @@ function correlation(xs: number[], ys: number[]) {
   return cov / Math.sqrt(vx * vy);
 }
 
+const SIMULATED = MEASUREMENT_NAMES.filter(
+  (name): name is SimulatedMeasurement => name !== 'dew_point' && name !== 'rain_counter',
+);
+
 describe('station weather over a simulated week', () => {
   const week = simulateWeek(7);
 
@@ -42,7 +54,7 @@ describe('station weather over a simulated week', () => {
     const outside: string[] = [];
     for (const { station, readings } of week) {
       for (const reading of readings) {
-        for (const name of MEASUREMENT_NAMES) {
+        for (const name of SIMULATED) {
           const value = reading[name];
           const { min, max } = MEASUREMENTS[name];
           if (!(Number.isFinite(value) && value >= min && value <= max)) {
@@ -185,5 +197,22 @@ describe('daily cycle shape', () => {
   it('uses local solar time: 12:00 UTC is 18:00 at 90° E', () => {
     expect(solarHour(Date.UTC(2026, 0, 1, 12), 90)).toBeCloseTo(18);
     expect(solarHour(Date.UTC(2026, 0, 1, 2), -45)).toBeCloseTo(23);
+  });
+});
+
+describe('sunshine', () => {
+  it('is dark at night and strongest near noon in summer', () => {
+    // Berlin (52.5° N, 13.4° E) on 21 June: local solar noon near 11:06 UTC.
+    const noon = sunElevationSine(Date.UTC(2026, 5, 21, 11, 6), 52.5, 13.4);
+    const midnight = sunElevationSine(Date.UTC(2026, 5, 21, 23, 6), 52.5, 13.4);
+    expect(Math.asin(noon) * (180 / Math.PI)).toBeCloseTo(61, 0);
+    expect(midnight).toBeLessThan(0);
+    expect(sunshine(midnight, 0)).toEqual({ irradiance: 0, uv: 0 });
+    const clear = sunshine(noon, 0);
+    expect(clear.irradiance).toBeGreaterThan(850);
+    expect(clear.irradiance).toBeLessThan(1000);
+    expect(clear.uv).toBeGreaterThan(6);
+    expect(clear.uv).toBeLessThan(9);
+    expect(sunshine(noon, 1).irradiance).toBeLessThan(clear.irradiance * 0.3);
   });
 });

@@ -2,8 +2,13 @@ import { MEASUREMENTS, type Measurement } from '@weather/core/reading';
 import { createRng, type Rng } from './prng';
 import type { StationProfile } from './stations';
 
-/** One reading's measurements, every one present, rounded and inside SPEC §3 ranges. */
-export type Measurements = Record<Measurement, number>;
+/**
+ * What a simulated station measures. The dew point is left to ingest (which derives it, as for
+ * most real firmware), and a rain counter is the upload protocols' business (`protocols.ts`).
+ */
+export type SimulatedMeasurement = Exclude<Measurement, 'dew_point' | 'rain_counter'>;
+/** One reading's measurements, every one present, rounded and inside their catalogue ranges. */
+export type Measurements = Record<SimulatedMeasurement, number>;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,6 +44,37 @@ export function seasonalShape(timestampMs: number, latitude: number): number {
   const dayOfYear = (timestampMs - Date.UTC(year, 0, 1)) / DAY;
   const northern = Math.cos((2 * Math.PI * (dayOfYear - 200)) / 365.25);
   return latitude >= 0 ? northern : -northern;
+}
+
+/** Sine of the sun's elevation: its declination follows the season, its hour angle the day. */
+export function sunElevationSine(timestampMs: number, latitude: number, longitude: number): number {
+  const year = new Date(timestampMs).getUTCFullYear();
+  const dayOfYear = (timestampMs - Date.UTC(year, 0, 1)) / DAY;
+  const declination =
+    ((-23.44 * Math.PI) / 180) * Math.cos((2 * Math.PI * (dayOfYear + 10)) / 365.25);
+  const hourAngle = ((solarHour(timestampMs, longitude) - 12) * DEGREES_PER_HOUR * Math.PI) / 180;
+  const phi = (latitude * Math.PI) / 180;
+  return (
+    Math.sin(phi) * Math.sin(declination) +
+    Math.cos(phi) * Math.cos(declination) * Math.cos(hourAngle)
+  );
+}
+
+/**
+ * Global horizontal irradiance (W/m²) and UV index under a sky `cloud` (0–1) covered: a
+ * clear-sky model (Haurwitz) dimmed by cloud (Kasten and Czeplak); the UV index grows with the
+ * sun's height more steeply than irradiance does.
+ */
+export function sunshine(sinElevation: number, cloud: number) {
+  if (sinElevation <= 0) return { irradiance: 0, uv: 0 };
+  const clear = 1098 * sinElevation * Math.exp(-0.057 / sinElevation);
+  const dimmed = 1 - 0.75 * cloud ** 3.4;
+  return { irradiance: clear * dimmed, uv: 11 * sinElevation ** 2.42 * dimmed };
+}
+
+/** Absolute pressure (hPa) at `elevation` m from sea-level pressure (standard atmosphere). */
+export function stationPressure(seaLevel: number, elevation: number): number {
+  return seaLevel * (1 - (0.0065 * elevation) / 288.15) ** 5.255;
 }
 
 /** Relative humidity (%) from temperature and dew point (Magnus formula, °C). */
@@ -198,6 +234,7 @@ export class StationWeather {
 
     const windSpeed = finish('wind_speed', speed);
     const heading = Math.round(((direction % 360) + 360) % 360) % 360;
+    const sun = sunshine(sunElevationSine(timestampMs, latitude, longitude), cloud);
     return {
       temperature: finish('temperature', temperature),
       humidity: finish('humidity', relativeHumidity(temperature, dewPoint)),
@@ -206,6 +243,10 @@ export class StationWeather {
       wind_gust: Math.max(windSpeed, finish('wind_gust', gust)),
       pressure: finish('pressure', pressure),
       precipitation: finish('precipitation', tips * TIP_MM),
+      station_pressure: finish('station_pressure', stationPressure(pressure, elevation)),
+      solar_radiation: finish('solar_radiation', sun.irradiance, 0),
+      uv_index: finish('uv_index', sun.uv),
+      rain_rate: finish('rain_rate', shower ? shower.intensity : 0),
     };
   }
 

@@ -1,4 +1,4 @@
-import { SOLAR_RADIATION } from '@weather/core/example-measurements';
+import { NET_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,12 +12,22 @@ import { colorOf, formatValue } from './chart-data';
 
 const EXTENDED = {
   ...MEASUREMENTS,
-  solar_radiation: {
-    ...SOLAR_RADIATION,
+  net_radiation: {
+    ...NET_RADIATION,
     chart: { kind: 'band', order: 3.5, floor: 0 },
     headline: { order: 2.5 },
   },
 } as const satisfies Catalogue;
+
+/** The measurements SPEC §14 added, all band charts, in chart order. */
+const SPEC14_BANDS = [
+  'dew_point',
+  'station_pressure',
+  'solar_radiation',
+  'uv_index',
+  'rain_rate',
+  'rain_counter',
+];
 
 describe('chartsFor', () => {
   it('gives the station page its charts in chart order, temperature wide, wind from 0', () => {
@@ -29,6 +39,12 @@ describe('chartsFor', () => {
       { name: 'wind_gust', kind: 'band', wide: false, floor: 0 },
       { name: 'wind_direction', kind: 'direction', wide: false },
       { name: 'precipitation', kind: 'bars', wide: false },
+      { name: 'dew_point', kind: 'band', wide: false },
+      { name: 'station_pressure', kind: 'band', wide: false },
+      { name: 'solar_radiation', kind: 'band', wide: false, floor: 0 },
+      { name: 'uv_index', kind: 'band', wide: false, floor: 0 },
+      { name: 'rain_rate', kind: 'band', wide: false, floor: 0 },
+      { name: 'rain_counter', kind: 'band', wide: false, floor: 0 },
     ]);
   });
 
@@ -38,13 +54,14 @@ describe('chartsFor', () => {
       'temperature',
       'humidity',
       'pressure',
-      'solar_radiation',
+      'net_radiation',
       'wind_speed',
       'wind_gust',
       'wind_direction',
       'precipitation',
+      ...SPEC14_BANDS,
     ]);
-    expect(charts[3]).toEqual({ name: 'solar_radiation', kind: 'band', wide: false, floor: 0 });
+    expect(charts[3]).toEqual({ name: 'net_radiation', kind: 'band', wide: false, floor: 0 });
   });
 });
 
@@ -56,9 +73,12 @@ describe('names by chart and aggregation', () => {
       'wind_speed',
       'wind_gust',
       'pressure',
-      'solar_radiation',
+      ...SPEC14_BANDS,
+      'net_radiation',
     ]);
     expect(namesWithAggregation(EXTENDED, 'sum')).toEqual(['precipitation']);
+    expect(namesWithAggregation(EXTENDED, 'max')).toEqual(['rain_rate']);
+    expect(namesWithAggregation(EXTENDED, 'last')).toEqual(['rain_counter']);
     expect(namesWithAggregation(EXTENDED, 'circular_mean')).toEqual(['wind_direction']);
   });
 
@@ -71,7 +91,13 @@ describe('names by chart and aggregation', () => {
       wind_gust: 1,
       pressure: 1,
       precipitation: 1,
+      dew_point: 1,
+      station_pressure: 1,
       solar_radiation: 0,
+      uv_index: 1,
+      rain_rate: 1,
+      rain_counter: 1,
+      net_radiation: 0,
     });
   });
 });
@@ -90,7 +116,7 @@ describe('headlineFor', () => {
     expect(headlineFor(EXTENDED).map((c) => c.name)).toEqual([
       'temperature',
       'humidity',
-      'solar_radiation',
+      'net_radiation',
       'wind_speed',
       'pressure',
     ]);
@@ -106,6 +132,6 @@ describe('display by kind', () => {
   });
 
   it('falls back to a neutral colour for a measurement the stylesheet does not know', () => {
-    expect(colorOf('solar_radiation')).toBe('var(--chart-solar-radiation, var(--chart-fallback))');
+    expect(colorOf('net_radiation')).toBe('var(--chart-net-radiation, var(--chart-fallback))');
   });
 });

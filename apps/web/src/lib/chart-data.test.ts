@@ -35,6 +35,12 @@ function bucket(t: number, over: Partial<Bucket> = {}): Bucket {
     wind_gust: stats(4, 5, 6),
     pressure: stats(1010, 1011, 1012),
     precipitation: { ...stats(0, 0.1, 0.2), sum: 0.3 },
+    dew_point: null,
+    station_pressure: null,
+    solar_radiation: null,
+    uv_index: null,
+    rain_rate: null,
+    rain_counter: null,
     ...over,
   };
 }

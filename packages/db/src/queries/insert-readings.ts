@@ -19,22 +19,44 @@ export interface StoredReading extends Reading {
  */
 export async function insertReadings(db: Database, readings: readonly StoredReading[]) {
   if (readings.length === 0) return { inserted: 0 };
-  const text = (values: string[]) => sql.param(textArray(values));
+  const text = (values: (string | null)[]) => sql.param(textArray(values));
   const measurements = MEASUREMENT_NAMES.map(
     (name) => sql`${sql.param(numberArray(readings.map((r) => r[name])))}::float8[]`,
   );
   const stations = stationPointers(readings);
+  const raws = readings.filter((r) => r.raw !== undefined);
+  // Only protocol readings have a raw upload; it is kept only for a reading stored now, so the
+  // inserted rows' keys are returned just then.
+  const rawUploads =
+    raws.length === 0
+      ? sql``
+      : sql`,
+    raw as (
+      insert into raw_uploads (station_id, ts, protocol, fields, dropped, received_at)
+      select u.* from unnest(
+        ${text(raws.map((r) => r.station_id))}::text[],
+        ${text(raws.map((r) => r.timestamp))}::timestamptz[],
+        ${text(raws.map((r) => r.raw?.protocol as string))}::text[],
+        ${text(raws.map((r) => JSON.stringify(r.raw?.fields)))}::jsonb[],
+        ${text(raws.map((r) => (r.raw?.dropped ? JSON.stringify(r.raw.dropped) : null)))}::jsonb[],
+        ${text(raws.map((r) => r.received_at))}::timestamptz[]
+      ) as u(station_id, ts, protocol, fields, dropped, received_at)
+      join inserted using (station_id, ts)
+      on conflict (station_id, ts) do nothing
+    )`;
   const result = await db.execute(sql`
     with inserted as (
-      insert into ${weatherReadings} (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at)
+      insert into ${weatherReadings} (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at, qc, rain_counter_kind)
       select * from unnest(
         ${text(readings.map((r) => r.station_id))}::text[],
         ${text(readings.map((r) => r.timestamp))}::timestamptz[],
         ${sql.join(measurements, sql`, `)},
-        ${text(readings.map((r) => r.received_at))}::timestamptz[]
+        ${text(readings.map((r) => r.received_at))}::timestamptz[],
+        ${text(readings.map((r) => (r.qc ? JSON.stringify(r.qc) : null)))}::jsonb[],
+        ${text(readings.map((r) => r.rain_counter_kind ?? null))}::text[]
       )
       on conflict (station_id, ts) do nothing
-      returning 1
+      returning ${raws.length === 0 ? sql`1` : sql`station_id, ts`}
     ),
     touched as (
       insert into stations (id, first_seen, last_seen, last_reading_at)
@@ -50,7 +72,7 @@ export async function insertReadings(db: Database, readings: readonly StoredRead
         last_seen = greatest(stations.last_seen, excluded.last_seen),
         last_reading_at = greatest(stations.last_reading_at, excluded.last_reading_at)
       returning 1
-    )
+    )${rawUploads}
     select (select count(*) from inserted)::int as inserted, (select count(*) from touched)::int as stations
   `);
   const row = rowsOf<{ inserted: number }>(result)[0];
@@ -91,7 +113,10 @@ export function numberArray(values: readonly (number | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
 
-/** `{"a","b"}`: every element quoted (so "NULL" stays text), quotes and backslashes escaped. */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`).join(',')}}`;
+/**
+ * `{"a","b",NULL}`: every string quoted (so "NULL" stays text), quotes and backslashes escaped;
+ * null is SQL NULL.
+ */
+export function textArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`)).join(',')}}`;
 }

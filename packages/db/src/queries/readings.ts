@@ -1,4 +1,5 @@
 import { MEASUREMENTS, type Measurement, namesOf } from '@weather/core/measurements';
+import type { QcFlags, RainCounterKind } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Database, rowsOf } from '../client';
@@ -10,7 +11,12 @@ import { isoUtc, tstz } from './fragments';
 export type ReadingRow = { station_id: string; timestamp: string } & Pick<
   WeatherReadingRow,
   Measurement
-> & { received_at: string };
+> & {
+    received_at: string;
+    /** QC flags by measurement (SPEC §14); null when it has none. */
+    qc: QcFlags | null;
+    rain_counter_kind: RainCounterKind | null;
+  };
 
 export interface ListReadingsParams {
   stationId: string;
@@ -33,7 +39,7 @@ export const readingColumns = sql`${r.stationId}, ${isoUtc(sql`${r.ts}`)} as "ti
       namesOf(MEASUREMENTS).map((name) => r[name]),
       sql`, `,
     )},
-    ${isoUtc(sql`${r.receivedAt}`)} as received_at`;
+    ${isoUtc(sql`${r.receivedAt}`)} as received_at, ${r.qc}, ${r.rainCounterKind}`;
 
 /**
  * One station's readings in timestamp order, a page at a time. Keyset paging on the primary key

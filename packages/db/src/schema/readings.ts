@@ -1,5 +1,6 @@
 import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
-import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { QcFlags, RainCounterKind, RawFields } from '@weather/core/reading';
+import { doublePrecision, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const measurement = () => doublePrecision();
 const tstz = () => timestamp({ withTimezone: true, mode: 'date', precision: 3 });
@@ -26,6 +27,10 @@ export function readingsTable<C extends Catalogue>(catalogue: C) {
       ts: tstz().notNull(),
       ...measurementColumns(catalogue),
       receivedAt: tstz().notNull(),
+      /** Per-measurement QC flags (SPEC §14), `{ "temperature": ["range"] }`; null when none. */
+      qc: jsonb('qc').$type<QcFlags>(),
+      /** Which counter `rain_counter` is (daily … total); null without one. */
+      rainCounterKind: text('rain_counter_kind').$type<RainCounterKind>(),
     },
     // The primary key is the only index: every query is per station and time range, and each
     // extra B-tree is paid on every ingested row.
@@ -37,3 +42,23 @@ export function readingsTable<C extends Catalogue>(catalogue: C) {
 export const weatherReadings = readingsTable(MEASUREMENTS);
 
 export type WeatherReadingRow = typeof weatherReadings.$inferSelect;
+
+/**
+ * What a station's firmware sent, for readings that came over a station protocol (SPEC §13):
+ * every field as sent but the secrets, and the fields that were not stored and why, so that
+ * mapping fixes can be replayed and a station owner can see what their station says. A side
+ * table, written only for protocol readings, so the JSON path's rows stay as narrow as before.
+ */
+export const rawUploads = pgTable(
+  'raw_uploads',
+  {
+    stationId: text('station_id').notNull(),
+    ts: tstz().notNull(),
+    protocol: text().notNull(),
+    fields: jsonb().$type<RawFields>().notNull(),
+    /** Fields sent but not stored as a measurement, each with the reason. */
+    dropped: jsonb().$type<Record<string, string>>(),
+    receivedAt: tstz().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.stationId, table.ts] })],
+);
