@@ -19,6 +19,7 @@ import {
   type IngestAuthDeps,
   type Refused,
 } from './ingest-auth';
+import { registerProtocols } from './protocols';
 import { readingValidation, VALIDATION_SLICE } from './validate';
 
 export interface AppDeps {
@@ -293,6 +294,19 @@ export async function createApp(deps: AppDeps) {
       });
     },
   );
+
+  registerProtocols(app, {
+    auth,
+    registry,
+    retryAfter,
+    refusedStations,
+    publish: (reading, request) =>
+      publish(
+        toRecords([reading], new Date(), request.trace, deps.sink.partitions),
+        1,
+        request.log as Logger,
+      ),
+  });
 
   return app;
 }

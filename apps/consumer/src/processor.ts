@@ -1,6 +1,6 @@
 import { decodeMessage, encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import type { Logger } from '@weather/core/logger';
-import { readingKey } from '@weather/core/reading';
+import { readingKey, withDerived } from '@weather/core/reading';
 import { parseTraceparent, type TraceContext, withTrace } from '@weather/core/trace';
 import { classifyDatabaseError, type DatabaseErrorInfo, type StoredReading } from '@weather/db';
 import type { StoredBatch } from './live';
@@ -99,8 +99,9 @@ export async function processChunk(
         continue;
       }
       batchKeys.add(key);
-      // The decoded reading is ours alone: it becomes the row (no copy per reading).
-      const row = reading as StoredReading;
+      // The decoded reading is ours alone: it becomes the row (no copy per reading unless a
+      // value is derived, SPEC §14: Kafka carries what the station sent, the row what we know).
+      const row = withDerived(reading) as StoredReading;
       row.received_at = receivedAt;
       rows.push(row);
     }

@@ -14,7 +14,34 @@ describe('Kafka message codec', () => {
     const decoded = decodeMessage(encodeMessage(receivedAt, mixed));
     expect(decoded).toEqual({ ok: true, receivedAt, readings: mixed });
     const json = JSON.parse(encodeMessage(receivedAt, mixed).toString());
-    expect(json).toMatchObject({ v: 2, received_at: receivedAt.toISOString() });
+    expect(json).toMatchObject({ v: 3, received_at: receivedAt.toISOString() });
+  });
+
+  it('carries ingest extras: QC flags, the rain counter kind and a protocol upload', () => {
+    const withExtras = {
+      ...(readings[0] as Reading),
+      temperature: null,
+      rain_counter: 12.7,
+      rain_counter_kind: 'daily' as const,
+      qc: { temperature: ['range' as const] },
+      raw: {
+        protocol: 'ecowitt' as const,
+        fields: { tempf: '999', dailyrainin: '0.5', stationtype: 'GW2000A_V3.1.0' },
+        dropped: { tempf: 'out of range' },
+      },
+    };
+    expect(decodeMessage(encodeMessage(receivedAt, [withExtras]))).toEqual({
+      ok: true,
+      receivedAt,
+      readings: [withExtras],
+    });
+  });
+
+  it('still decodes version 2 records (no extras)', () => {
+    const v2 = Buffer.from(
+      JSON.stringify({ v: 2, received_at: receivedAt.toISOString(), readings }),
+    );
+    expect(decodeMessage(v2)).toEqual({ ok: true, receivedAt, readings });
   });
 
   it('still decodes version 1 records (one station, its id in the envelope)', () => {
@@ -50,6 +77,20 @@ describe('Kafka message codec', () => {
         '{"v":2,"received_at":"2026-06-01T12:00:00Z","readings":[{"timestamp":"2026-06-01T11:00:00Z","humidity":40}]}',
       ),
       /reading 0: station_id is required/,
+    ],
+    [
+      'a version 3 reading with an unknown QC code',
+      Buffer.from(
+        '{"v":3,"received_at":"2026-06-01T12:00:00Z","readings":[{"station_id":"A","timestamp":"2026-06-01T11:00:00Z","humidity":40,"qc":{"humidity":["bogus"]}}]}',
+      ),
+      /reading 0: qc.humidity.0/,
+    ],
+    [
+      'a version 3 reading whose raw upload names no protocol',
+      Buffer.from(
+        '{"v":3,"received_at":"2026-06-01T12:00:00Z","readings":[{"station_id":"A","timestamp":"2026-06-01T11:00:00Z","humidity":40,"raw":{"fields":{}}}]}',
+      ),
+      /reading 0: raw.protocol/,
     ],
     [
       'an out-of-range reading',

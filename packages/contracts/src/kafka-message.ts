@@ -1,6 +1,7 @@
 import {
   describeIssues,
   type Reading,
+  readingExtrasSchema,
   readingParser,
   stationIdSchema,
 } from '@weather/core/reading';
@@ -20,12 +21,14 @@ export const HEADERS = {
   dlqOffset: 'dlq.original.offset',
 } as const;
 
-export const MESSAGE_VERSION = 2;
+export const MESSAGE_VERSION = 3;
 
 /**
  * One Kafka record: the readings of one request that belong to one partition (every station in
  * it hashes to the record's partition, so each station's readings keep their order), versioned.
- * Version 1 records (one station per record, the station id in the envelope) still decode.
+ * Version 3 readings may carry ingest's extras (`qc` flags, the `raw` upload of a station
+ * protocol); a version 2 consumer would drop them silently, so it dead-letters version 3
+ * instead. Versions 1 (one station per record, its id in the envelope) and 2 still decode.
  */
 export interface ReadingsMessage {
   v: typeof MESSAGE_VERSION;
@@ -43,8 +46,8 @@ export function encodeMessage(receivedAt: Date, readings: readonly Reading[]): B
 }
 
 const envelopeSchema = z.object({
-  v: z.union([z.literal(1), z.literal(2)], {
-    error: `unsupported message version (expected 1 or ${MESSAGE_VERSION})`,
+  v: z.union([z.literal(1), z.literal(2), z.literal(3)], {
+    error: `unsupported message version (expected 1 to ${MESSAGE_VERSION})`,
   }),
   // Version 1 only: the one station of the record.
   station_id: stationIdSchema.optional(),
@@ -90,6 +93,14 @@ export function decodeMessage(value: Buffer | null): Decoded {
     const result = wireReading(v === 1 ? { ...(raw as object), station_id } : raw);
     if (!result.success) {
       return { ok: false, error: `reading ${index}: ${formatIssues(result.error)}` };
+    }
+    const { qc, raw: upload } = raw as { qc?: unknown; raw?: unknown };
+    if (v === 3 && (qc !== undefined || upload !== undefined)) {
+      const extras = readingExtrasSchema.safeParse({ qc, raw: upload });
+      if (!extras.success) {
+        return { ok: false, error: `reading ${index}: ${formatIssues(extras.error)}` };
+      }
+      Object.assign(result.data, extras.data);
     }
     out.push(result.data);
   }

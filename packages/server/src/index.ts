@@ -9,6 +9,7 @@ export {
   type HttpLimits,
   type OpenApiDocument,
   type ReadinessCheck,
+  type Server,
   type ServerOptions,
   type ServiceInfo,
 } from './server';

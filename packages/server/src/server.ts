@@ -427,9 +427,10 @@ class SummaryLog extends LogController {
     reply: FastifyReply,
   ) {
     const quiet = request.routeOptions.config?.quietLog === true && !error;
+    const logUrl = request.routeOptions.config?.logUrl;
     const line = {
       method: request.method,
-      url: request.url,
+      url: logUrl ? logUrl(request.url) : request.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       ...(error ? { err: error } : {}),
@@ -463,5 +464,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Log this route's requests at debug instead of info (health checks, metrics scrapes). */
     quietLog?: boolean;
+    /**
+     * The URL as this route's request line is logged, for routes whose URL carries a credential
+     * (station firmware puts its token in the path or the query): never log it as sent.
+     */
+    logUrl?: (url: string) => string;
   }
 }
