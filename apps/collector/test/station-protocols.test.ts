@@ -334,6 +334,14 @@ describe('firmware uploads through the pipeline', () => {
     expect(raw).not.toContain(PASSKEY);
   });
 
+  it('counts out-of-range fields and uploads in /metrics', async () => {
+    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /collector_protocol_fields_out_of_range_total\{protocol="wunderground",measurement="temperature"\} 1\b/,
+    );
+    expect(metrics).toMatch(/collector_protocol_uploads_total\{protocol="ecowitt"\} 3\b/);
+  });
+
   it('stores `now` as the time received', async () => {
     const before = Date.now();
     const reply = await send({
