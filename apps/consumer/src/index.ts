@@ -93,7 +93,12 @@ await runService({
         concurrency: env.CONSUMER_CONCURRENCY,
       },
       {
-        store: (rows) => insertReadings(database.db, rows),
+        store: async (rows) => {
+          const stored = await insertReadings(database.db, rows);
+          // Rows whose rain a late counter reading changed: their rollups are refreshed too.
+          if (stored.rainUpdated.length > 0) lateData.note(stored.rainUpdated);
+          return stored;
+        },
         deadLetter: deadLetterPublisher(kafka.producer, deadLetterTopic(env.KAFKA_TOPIC)),
         notify: createLiveNotifier(redis, logger),
         noteStored: (timestamps) => lateData.note(timestamps),

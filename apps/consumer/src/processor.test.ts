@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { decodeMessage, encodeMessage, HEADERS } from '@weather/contracts/kafka-message';
 import { createLogger } from '@weather/core/logger';
-import { ABSENT_MEASUREMENTS, type Reading, readingKey } from '@weather/core/reading';
+import { ABSENT_MEASUREMENTS, type Reading, readingKey, withDerived } from '@weather/core/reading';
 import type { StoredReading } from '@weather/db';
 import { describe, expect, it } from 'vitest';
 import type { StoredBatch } from './live';
@@ -172,7 +172,8 @@ describe('processChunk with a database that refuses some readings', () => {
       expect(decoded).toEqual({
         ok: true,
         receivedAt,
-        readings: [reading('REFUSED', i * 2)],
+        // As the consumer would store it: with its derived dew point, flagged.
+        readings: [withDerived(reading('REFUSED', i * 2))],
       });
     }
     // About 2·log2(1000) statements per refused reading, not one per row.

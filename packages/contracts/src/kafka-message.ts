@@ -100,7 +100,8 @@ export function decodeMessage(value: Buffer | null): Decoded {
       if (!extras.success) {
         return { ok: false, error: `reading ${index}: ${formatIssues(extras.error)}` };
       }
-      Object.assign(result.data, extras.data);
+      if (extras.data.qc) result.data.qc = extras.data.qc;
+      if (extras.data.raw) result.data.raw = extras.data.raw;
     }
     out.push(result.data);
   }

@@ -2,7 +2,7 @@ import { readingSchema } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, insertReadings, isHypertable, rowsOf, type StoredReading } from '../src';
-import { numberArray, textArray } from '../src/queries/insert-readings';
+import { numberArray, textArray } from '../src/queries/fragments';
 import { createTestDatabase, createTimescaleTestDb } from '../src/testing';
 
 const baseUrl =
@@ -57,7 +57,7 @@ describe.each(backends)('insertReadings on $name', (backend) => {
 
   it('stores each reading once: first write wins, duplicates in and across batches are dropped', async () => {
     const first = [reading('A', 0, 10), reading('A', 1, 11), reading('B', 0, 20)];
-    expect(await insertReadings(db, first)).toEqual({ inserted: 3 });
+    expect(await insertReadings(db, first)).toEqual({ inserted: 3, rainUpdated: [] });
     const again = [
       reading('A', 1, 60),
       reading('A', 2, 12),
@@ -65,7 +65,7 @@ describe.each(backends)('insertReadings on $name', (backend) => {
       reading('B', 0, 21),
     ];
     // Within one statement a repeated key is a conflict too, so only A@2 is new.
-    expect(await insertReadings(db, again)).toEqual({ inserted: 1 });
+    expect(await insertReadings(db, again)).toEqual({ inserted: 1, rainUpdated: [] });
     const rows = rowsOf<{ station_id: string; n: number; t: number }>(
       await db.execute(
         sql`select station_id, count(*)::int as n, sum(temperature)::float8 as t from weather_readings group by 1 order by 1`,
@@ -88,7 +88,10 @@ describe.each(backends)('insertReadings on $name', (backend) => {
   });
 
   it('stores awkward station ids verbatim (quotes, semicolons are refused earlier; dots and colons pass)', async () => {
-    expect(await insertReadings(db, [reading('site.7:north-1_b', 0, 1)])).toEqual({ inserted: 1 });
+    expect(await insertReadings(db, [reading('site.7:north-1_b', 0, 1)])).toEqual({
+      inserted: 1,
+      rainUpdated: [],
+    });
   });
 
   it('passes every value through its array literal unchanged', async () => {

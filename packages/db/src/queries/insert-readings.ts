@@ -3,6 +3,8 @@ import type { Reading } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
 import { weatherReadings } from '../schema';
+import { numberArray, textArray } from './fragments';
+import { derivePrecipitation } from './rain-counters';
 
 export interface StoredReading extends Reading {
   received_at: string;
@@ -15,10 +17,26 @@ export interface StoredReading extends Reading {
  * stations' first/last-seen pointers move in the same statement, so both commit together.
  * Those pointers are computed here from the batch, one row per station: a duplicate's
  * timestamp is already stored, so it cannot move `last_reading_at` past the newest row, and
- * the database no longer returns and groups every inserted row. Returns how many were new.
+ * the database no longer returns and groups every inserted row. A batch with rain counters also
+ * derives their precipitation (`derivePrecipitation`) in the same transaction, so no reader sees
+ * a counter reading without its rain; a batch without counters stays one statement, no
+ * transaction. Returns how many were new and the timestamps of rows whose rain was (re)derived.
  */
-export async function insertReadings(db: Database, readings: readonly StoredReading[]) {
-  if (readings.length === 0) return { inserted: 0 };
+export async function insertReadings(
+  db: Database,
+  readings: readonly StoredReading[],
+): Promise<{ inserted: number; rainUpdated: string[] }> {
+  if (!readings.some((r) => r.rain_counter != null)) {
+    return { inserted: await insertRows(db, readings), rainUpdated: [] };
+  }
+  return db.transaction(async (tx) => {
+    const inserted = await insertRows(tx, readings);
+    return { inserted, rainUpdated: await derivePrecipitation(tx, readings) };
+  });
+}
+
+async function insertRows(db: Database, readings: readonly StoredReading[]): Promise<number> {
+  if (readings.length === 0) return 0;
   const text = (values: (string | null)[]) => sql.param(textArray(values));
   const measurements = MEASUREMENT_NAMES.map(
     (name) => sql`${sql.param(numberArray(readings.map((r) => r[name])))}::float8[]`,
@@ -75,8 +93,7 @@ export async function insertReadings(db: Database, readings: readonly StoredRead
     )${rawUploads}
     select (select count(*) from inserted)::int as inserted, (select count(*) from touched)::int as stations
   `);
-  const row = rowsOf<{ inserted: number }>(result)[0];
-  return { inserted: row?.inserted ?? 0 };
+  return rowsOf<{ inserted: number }>(result)[0]?.inserted ?? 0;
 }
 
 /** Per station of the batch: earliest and latest `received_at`, newest timestamp (ISO strings sort by time). */
@@ -101,22 +118,4 @@ function stationPointers(readings: readonly StoredReading[]) {
     if (r.timestamp > s.lastReadingAt) s.lastReadingAt = r.timestamp;
   }
   return [...byStation.values()];
-}
-
-/*
- * Array parameters as PostgreSQL array literals, built here: node-postgres's generic encoder
- * quotes and escapes every element, a visible cost at tens of thousands of rows a second.
- */
-
-/** `{1.5,NULL,3}`: JavaScript's number text (exponents included) is valid float8 input. */
-export function numberArray(values: readonly (number | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
-}
-
-/**
- * `{"a","b",NULL}`: every string quoted (so "NULL" stays text), quotes and backslashes escaped;
- * null is SQL NULL.
- */
-export function textArray(values: readonly (string | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`)).join(',')}}`;
 }
