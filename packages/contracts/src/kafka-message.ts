@@ -100,8 +100,9 @@ export function decodeMessage(value: Buffer | null): Decoded {
       if (!extras.success) {
         return { ok: false, error: `reading ${index}: ${formatIssues(extras.error)}` };
       }
-      if (extras.data.qc) result.data.qc = extras.data.qc;
-      if (extras.data.raw) result.data.raw = extras.data.raw;
+      const reading: Reading = result.data;
+      if (extras.data.qc) reading.qc = extras.data.qc;
+      if (extras.data.raw) reading.raw = extras.data.raw;
     }
     out.push(result.data);
   }
