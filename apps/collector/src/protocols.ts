@@ -99,9 +99,10 @@ export function registerProtocols(app: Server, deps: ProtocolDeps) {
     );
 
   /**
-   * Authenticates, authorises and publishes one upload. `stationId` is the WU `ID`; the path
-   * protocols write the token's own station (with authentication off, the path segment names
-   * the station, as any station id was accepted in the seed).
+   * Authenticates, authorises and publishes one upload. The station is the WU `ID`; on the path
+   * protocols, a station token's own station, or the `ID` field with a gateway token (with
+   * authentication off, `ID` or else the path segment, as any station id was accepted in the
+   * seed).
    */
   async function ingest(
     request: FastifyRequest,
@@ -126,13 +127,16 @@ export function registerProtocols(app: Server, deps: ProtocolDeps) {
     const principal: Principal | null = authenticated.principal;
     request.principal = principal;
     if (!stationId) {
-      if (principal && principal.kind !== 'station') {
+      // A station token names its station. A gateway token (a relay, the simulator) names it
+      // with an `ID` field, as WU does; with authentication off, so may the path segment.
+      const id = params.get('ID') ?? params.get('id') ?? undefined;
+      if (principal?.kind === 'station') stationId = principal.ownerId;
+      else if (principal && !id) {
         return fail(
           403,
-          'A gateway token writes many stations: put a station token in this path (npm run stations -- token <station>)',
+          'A gateway token writes many stations: name the station with an ID field, or put a station token in this path (npm run stations -- token <station>)',
         );
-      }
-      stationId = principal ? principal.ownerId : token;
+      } else stationId = id ?? token;
     }
     const limited = await deps.auth.spendReadings(principal, 1);
     if (limited) return refusedAnswer(reply, protocol, limited);

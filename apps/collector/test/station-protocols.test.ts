@@ -389,6 +389,27 @@ describe('firmware uploads through the pipeline', () => {
   });
 });
 
+describe('gateway tokens on the path protocols', () => {
+  it('write the station named by ID (registered on first use by an auto-registering gateway)', async () => {
+    const res = await fetch(`${collector.url}/data/report/${pipeline.ingestToken}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'ID=EW-GW-7&dateutc=2026-06-01+13:00:00&tempf=50&PASSKEY=x',
+    });
+    expect(res.status).toBe(200);
+    const row = await waitForRow('EW-GW-7', '2026-06-01T13:00:00.000Z');
+    expect(row.values.temperature).toBeCloseTo(10, 9);
+    expect(row.raw.fields).toMatchObject({ ID: 'EW-GW-7' });
+  });
+
+  it('are refused (403) without an ID: the path names no station', async () => {
+    const res = await fetch(
+      `${collector.url}/ambient/${pipeline.ingestToken}?&dateutc=2026-06-01+13:00:00&tempf=50`,
+    );
+    expect([res.status, await res.text()]).toEqual([403, expect.stringMatching(/ID field/)]);
+  });
+});
+
 describe('refused uploads', () => {
   const published = async () =>
     (await pipeline.admin.fetchTopicOffsets(pipeline.topic)).reduce(
