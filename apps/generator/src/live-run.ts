@@ -79,7 +79,10 @@ export class LiveRun {
       refused: (agent: StationAgent, refusal: Refusal & { summary: string }) =>
         this.refused(agent, refusal),
     };
-    this.agents = this.stations.map((profile) => new StationAgent(profile, context));
+    const { protocols } = options;
+    this.agents = this.stations.map(
+      (profile, i) => new StationAgent(profile, context, protocols[i % protocols.length] ?? 'json'),
+    );
     this.due = [];
   }
 

@@ -1,6 +1,11 @@
-import { MAX_BATCH_RECORDS, type RunOptions } from '@weather/contracts/generator';
+import {
+  MAX_BATCH_RECORDS,
+  type RunOptions,
+  type UploadProtocol,
+} from '@weather/contracts/generator';
 import type { Counters } from './counters';
 import { clockSkewMs, DuplicateCredit, INVALID_KINDS, makeInvalid, reading } from './faults';
+import { DailyRainCounter, firmwareFields } from './firmware';
 import { createRng, type Rng } from './model/prng';
 import type { StationProfile } from './model/stations';
 import { StationWeather } from './model/weather';
@@ -38,11 +43,16 @@ export class StationAgent {
   private busy = false;
   /** Refused by the collector: it measures and sends nothing more this run. */
   private halted = false;
+  /** A firmware station's rain counter; null for a JSON station. */
+  private readonly rain: DailyRainCounter | null;
 
   constructor(
     readonly profile: StationProfile,
     private readonly ctx: AgentContext,
+    /** How it uploads: the JSON API, or a firmware protocol (one reading per request). */
+    readonly protocol: UploadProtocol = 'json',
   ) {
+    this.rain = protocol === 'json' ? null : new DailyRainCounter();
     const { seed, duplicate_percent } = ctx.options;
     this.weather = new StationWeather(profile, seed);
     this.rng = createRng(seed, 'faults', profile.id);
@@ -62,7 +72,11 @@ export class StationAgent {
     if (this.halted) return;
     const { options, counters } = this.ctx;
     const rng = this.rng;
-    const timestamp = Math.max(nowMs, (this.lastTimestamp ?? nowMs - 1) + 1);
+    // Firmware times are whole seconds.
+    const step = this.rain ? 1000 : 1;
+    const now = Math.floor(nowMs / step) * step;
+    const timestamp =
+      this.lastTimestamp === undefined ? now : Math.max(now, this.lastTimestamp + step);
     const previous = this.lastTimestamp ?? timestamp - Math.round(options.interval * 1000);
     let flush = false;
     let produced = 0;
@@ -130,10 +144,21 @@ export class StationAgent {
     const values = this.weather.next(timestampMs);
     let stamped = timestampMs;
     if (options.clock_skew_percent > 0 && rng.chance(options.clock_skew_percent / 100)) {
-      stamped += clockSkewMs(rng, options.clock_skew_seconds);
+      const skew = clockSkewMs(rng, options.clock_skew_seconds);
+      stamped += this.rain ? Math.round(skew / 1000) * 1000 : skew;
       counters.faults.clock_skewed++;
     }
     const valid = reading(this.profile.id, stamped, values);
+    if (this.rain && this.protocol !== 'json') {
+      const firmware = {
+        protocol: this.protocol,
+        fields: firmwareFields(this.protocol, values, this.rain.add(stamped, values.precipitation)),
+        quirks: rng.chance(options.firmware_quirks_percent / 100),
+      };
+      this.push({ record: valid, duplicate: false, valid: true, timestampMs: stamped, firmware });
+      this.duplicates();
+      return;
+    }
     if (options.invalid_percent > 0 && rng.chance(options.invalid_percent / 100)) {
       const kind = rng.pick(INVALID_KINDS);
       counters.invalid(kind);
@@ -145,6 +170,11 @@ export class StationAgent {
     } else {
       this.push({ record: valid, duplicate: false, valid: true, timestampMs: stamped });
     }
+    this.duplicates();
+  }
+
+  private duplicates() {
+    const { counters } = this.ctx;
     for (let copies = this.credit.next(); copies > 0; copies--) {
       const source = this.duplicateSource();
       if (!source) break;
@@ -181,7 +211,8 @@ export class StationAgent {
       this.outbox.length === 0
     )
       return;
-    const single = !options.use_batch;
+    // Firmware sends one reading per request.
+    const single = !options.use_batch || this.rain !== null;
     let take: Outgoing[];
     if (single) {
       if (this.holdingBack) {

@@ -1,6 +1,8 @@
 import type { Logger } from '@weather/core/logger';
+import type { Protocol } from '@weather/core/reading';
 import { childTrace, formatTraceparent, withTrace } from '@weather/core/trace';
 import type { Counters } from './counters';
+import { firmwareRequest } from './firmware';
 import type { KeyLedger } from './ledger';
 import type { Rng } from './model/prng';
 
@@ -14,6 +16,8 @@ export interface Outgoing {
   /** The reading's timestamp in ms (valid records only). */
   timestampMs?: number;
   sentOnce?: boolean;
+  /** A firmware upload (SPEC §13): its protocol and weather fields; `record` stays the SI reading. */
+  firmware?: { protocol: Protocol; fields: [string, string][]; quirks: boolean };
 }
 
 /** Per-record reasons of a batch failure that say the token may not write the station. */
@@ -196,6 +200,81 @@ export async function postRecords(
 
 type BatchFailure = { index?: unknown; errors?: unknown; reason?: unknown; station_id?: unknown };
 
+/**
+ * Sends one firmware upload and classifies the answer as `postRecords` does. Firmware replies
+ * are text (`success`, `OK`, ecowitt.net's JSON): the status says it all, the body is the reason.
+ */
+export async function postFirmware(
+  baseUrl: string,
+  item: Outgoing & { firmware: NonNullable<Outgoing['firmware']> },
+  signal: AbortSignal,
+  token: string | undefined,
+  rng: Rng,
+): Promise<PostOutcome> {
+  const { protocol, fields, quirks } = item.firmware;
+  const request = firmwareRequest(
+    protocol,
+    fields,
+    {
+      id: String(item.record.station_id),
+      token,
+      timestampMs: item.timestampMs ?? Date.parse(String(item.record.timestamp)),
+    },
+    quirks ? rng : undefined,
+  );
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(`${baseUrl}${request.path}`, {
+      method: request.method,
+      ...(request.body === undefined
+        ? {}
+        : {
+            body: request.body,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      redirect: 'manual',
+    });
+    text = (await res.text()).trim().slice(0, 200);
+  } catch (error) {
+    if (signal.aborted) return { kind: 'aborted' };
+    const err = error as Error & { cause?: { code?: string; message?: string } };
+    const code = err.cause?.code;
+    const unreached = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    return {
+      kind: 'failed',
+      // The URL carries the token: name the protocol, not the URL.
+      message: `${protocol} upload to ${baseUrl}: ${err.cause?.message ?? err.message}`,
+      maybeDelivered: !unreached,
+    };
+  }
+  const message = `HTTP ${res.status} from the ${protocol} endpoint: ${text || res.statusText}`;
+  if (res.status === 503 || res.status === 429) {
+    return {
+      kind: 'unavailable',
+      status: res.status,
+      retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+      message,
+    };
+  }
+  if (res.status >= 500) return { kind: 'failed', message, maybeDelivered: true };
+  const rejected = new Map<number, string[]>();
+  if (res.ok) return { kind: 'answered', status: res.status, rejected, wholeRequest: false };
+  rejected.set(0, [message]);
+  const refusal: Refusal | undefined =
+    res.status === 401 || res.status === 403
+      ? {
+          status: res.status,
+          error: res.status === 401 ? 'unauthorized' : 'forbidden',
+          message: said(text, res.statusText),
+          scope: res.status === 403 ? 'station' : 'token',
+          stations: res.status === 403 ? [String(item.record.station_id)] : [],
+        }
+      : undefined;
+  return { kind: 'answered', status: res.status, rejected, wholeRequest: true, refusal };
+}
+
 /** Caps requests in flight across all stations of a run. */
 export class Limiter {
   private active = 0;
@@ -362,14 +441,23 @@ export class Uplink {
       }
       counters.inFlight += n;
       let outcome: PostOutcome;
+      const first = items[0];
       try {
-        outcome = await postRecords(
-          this.baseUrl,
-          items.map((i) => i.record),
-          single,
-          abort,
-          headers,
-        );
+        outcome = first?.firmware
+          ? await postFirmware(
+              this.baseUrl,
+              first as Outgoing & { firmware: NonNullable<Outgoing['firmware']> },
+              abort,
+              this.deps.token,
+              rng,
+            )
+          : await postRecords(
+              this.baseUrl,
+              items.map((i) => i.record),
+              single,
+              abort,
+              headers,
+            );
       } finally {
         counters.inFlight -= n;
         limiter.release();

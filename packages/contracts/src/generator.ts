@@ -1,3 +1,4 @@
+import { PROTOCOLS } from '@weather/core/reading';
 import { localUrl } from '@weather/core/services';
 import { TOKEN_PATTERN } from '@weather/core/tokens';
 import { z } from 'zod';
@@ -16,6 +17,9 @@ export const MAX_STATIONS = 10_000;
 /** Forward clock skew stays this far inside the collector's 5-minute future limit. */
 export const MAX_FORWARD_SKEW_SECONDS = 240;
 export const MAX_BACKFILL_READINGS = 50_000_000;
+/** How a simulated station uploads: our JSON API, or a firmware protocol (SPEC §13). */
+export const UPLOAD_PROTOCOLS = ['json', ...PROTOCOLS] as const;
+export type UploadProtocol = (typeof UPLOAD_PROTOCOLS)[number];
 
 const between = (min: number, max: number) => `must be between ${min} and ${max}`;
 const int = (min: number, max: number) =>
@@ -129,6 +133,18 @@ const startShape = {
   burst_size: int(1, 999).default(20).meta({
     description: 'Extra readings in a burst, spaced between two regular readings (default 20)',
   }),
+  protocols: z
+    .array(z.enum(UPLOAD_PROTOCOLS, { error: `must be one of ${UPLOAD_PROTOCOLS.join(', ')}` }))
+    .min(1, 'must name at least one protocol')
+    .max(UPLOAD_PROTOCOLS.length)
+    .default(['json'])
+    .meta({
+      description:
+        'How stations upload, given out in turn (SIM-001 the first, SIM-002 the second, …): json (the JSON API), or the firmware protocols wunderground, ecowitt, ambient — one reading per request in US units with a daily rain counter that resets at midnight UTC (default ["json"])',
+    }),
+  firmware_quirks_percent: percent(
+    'Firmware uploads sent the sloppy ways real firmware sends them (unpadded or spaced dateutc, key case, a repeated key, unknown keys, Ambient path glue, trailing slashes), all of which must store the same values',
+  ),
   buffer_size: int(1, 1_000_000).default(1000).meta({
     description:
       'Readings a station holds while it cannot upload; beyond this the oldest are dropped (default 1000)',
@@ -140,6 +156,27 @@ const startShape = {
 export const startOptionsSchema = z
   .strictObject({ ...startShape, token: ingestToken.optional() })
   .superRefine((options, ctx) => {
+    // Firmware sends whole seconds and stores a bad field as missing: sub-second bursts would
+    // collide and invalid readings would be stored, so those faults are JSON-only.
+    if (options.protocols.some((protocol) => protocol !== 'json')) {
+      for (const name of ['invalid_percent', 'burst_percent'] as const) {
+        if (options[name] > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must be 0 when a station uploads with a firmware protocol (JSON API only)',
+          });
+        }
+      }
+      if (options.interval < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['interval'],
+          message:
+            'must be at least 1 s with a firmware protocol (firmware times are whole seconds)',
+        });
+      }
+    }
     if (options.burst_percent > 0 && options.burst_size >= options.interval * 1000) {
       ctx.addIssue({
         code: 'custom',
