@@ -8,6 +8,8 @@ export async function startDriver(options: {
   /** Sent with every request: the ingest token. */
   headers: Record<string, string>;
   workload: Workload;
+  /** Ecowitt: each station's token, by station number (it goes in the path). */
+  stationTokens?: string[];
   connections: number;
   rate?: number;
 }) {

@@ -1,11 +1,12 @@
 /**
  * The load driver: a separate process (so its CPU is measured on its own), sending pre-built
- * request bodies to the collector over keep-alive connections. Closed loop: `connections`
+ * requests to the collector over keep-alive connections. Closed loop: `connections`
  * requests in flight until all are sent (throughput). Open loop: requests at a fixed rate
  * whatever the answers (latency without coordinated omission).
  */
 import { Pool } from 'undici';
-import { requestBodies, type Workload } from './data';
+import { type Workload, type WorkloadRequest, workloadRequests } from './data';
+import { percentile } from './stats';
 
 export type DriverCommand =
   | {
@@ -14,6 +15,8 @@ export type DriverCommand =
       /** Sent with every request: the ingest token. */
       headers: Record<string, string>;
       workload: Workload;
+      /** Ecowitt: each station's token, by station number (it goes in the path). */
+      stationTokens?: string[];
       connections: number;
       /** Requests per second (open loop); absent = closed loop. */
       rate?: number;
@@ -31,6 +34,8 @@ export interface DriverResult {
   finishedAt: number;
   /** Open loop: how far sends fell behind their schedule at worst, ms. */
   maxLagMs: number;
+  /** From sending a request to its whole answer, ms (closed loop: with the others queued). */
+  latencyMs: { p50: number; p99: number; max: number };
 }
 
 export type DriverMessage = { kind: 'ready'; requests: number } | ({ kind: 'done' } & DriverResult);
@@ -40,26 +45,28 @@ const send = (message: DriverMessage) => process.send?.(message);
 let prepared: {
   pool: Pool;
   connections: number;
-  path: string;
   headers: Record<string, string>;
-  bodies: Buffer[];
+  requests: WorkloadRequest[];
   batch: boolean;
   rate?: number;
 } | null = null;
 
 async function run(): Promise<DriverResult> {
   if (!prepared) throw new Error('go before prepare');
-  const { pool, connections, path, bodies, batch, rate } = prepared;
+  const { pool, connections, requests, batch, rate } = prepared;
   const result: DriverResult = {
-    requests: bodies.length,
+    requests: requests.length,
     accepted: 0,
     statuses: {},
     errors: 0,
     startedAt: Date.now(),
     finishedAt: 0,
     maxLagMs: 0,
+    latencyMs: { p50: 0, p99: 0, max: 0 },
   };
-  const post = async (body: Buffer) => {
+  const latencies: number[] = [];
+  const post = async ({ path, body }: WorkloadRequest) => {
+    const t0 = performance.now();
     try {
       const res = await pool.request({
         path,
@@ -76,6 +83,7 @@ async function run(): Promise<DriverResult> {
         await res.body.dump();
         if (res.statusCode < 300) result.accepted += 1;
       }
+      latencies.push(performance.now() - t0);
     } catch {
       result.errors++;
     }
@@ -84,36 +92,41 @@ async function run(): Promise<DriverResult> {
   if (rate === undefined) {
     let next = 0;
     const worker = async () => {
-      while (next < bodies.length) await post(bodies[next++] as Buffer);
+      while (next < requests.length) await post(requests[next++] as WorkloadRequest);
     };
     await Promise.all(Array.from({ length: connections }, worker));
   } else {
     const inflight: Promise<void>[] = [];
     const t0 = performance.now();
-    for (let i = 0; i < bodies.length; i++) {
+    for (let i = 0; i < requests.length; i++) {
       const due = t0 + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       result.maxLagMs = Math.max(result.maxLagMs, performance.now() - due);
-      inflight.push(post(bodies[i] as Buffer));
+      inflight.push(post(requests[i] as WorkloadRequest));
     }
     await Promise.all(inflight);
   }
   result.finishedAt = Date.now();
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  result.latencyMs = {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.reduce((max, ms) => Math.max(max, ms), 0)),
+  };
   return result;
 }
 
 process.on('message', (command: DriverCommand) => {
   if (command.kind === 'prepare') {
     const { workload, connections } = command;
-    const batch = workload.batchSize > 1;
+    const { contentType, requests } = workloadRequests(workload, command.stationTokens);
     prepared = {
       pool: new Pool(command.url, { connections, pipelining: 1 }),
       connections,
-      path: batch ? '/weather-data/batch' : '/weather-data',
-      headers: { 'content-type': 'application/json', ...command.headers },
-      bodies: requestBodies(workload),
-      batch,
+      headers: { 'content-type': contentType, ...command.headers },
+      requests,
+      batch: workload.batchSize > 1,
       rate: command.rate,
     };
     // Open the connections before the clock starts.
@@ -121,7 +134,7 @@ process.on('message', (command: DriverCommand) => {
       Array.from({ length: connections }, () =>
         prepared?.pool.request({ path: '/health', method: 'GET' }).then((r) => r.body.dump()),
       ),
-    ).then(() => send({ kind: 'ready', requests: prepared?.bodies.length ?? 0 }));
+    ).then(() => send({ kind: 'ready', requests: prepared?.requests.length ?? 0 }));
   } else if (command.kind === 'go') {
     void run().then((result) => send({ kind: 'done', ...result }));
   } else {

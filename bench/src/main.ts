@@ -14,7 +14,13 @@ import pg from 'pg';
 import { FULL, log, QUICK, sh, tmpDir } from './context';
 import { startFor, type Workload } from './data';
 import { type Results, renderMarkdown, summarise } from './report';
-import { ingestToQueryable, kafkaStage, queryLatency, throughput } from './scenarios';
+import {
+  ingestToQueryable,
+  kafkaStage,
+  queryLatency,
+  type ThroughputRep,
+  throughput,
+} from './scenarios';
 
 const { values } = parseArgs({
   options: {
@@ -109,11 +115,27 @@ for (let rep = 0; runs('pipeline') && rep < config.repetitions; rep++) {
 
 const s = config.single;
 const single = workload(s.readings, s.stations, 1, 'SINGLE');
+const ecowitt: Workload = { ...workload(s.readings, s.stations, 1, 'ECOWITT'), format: 'ecowitt' };
+const perRequest = (r: ThroughputRep) =>
+  `${Math.round(r.readingsPerSecond)} readings/s (${Math.round(r.acceptedPerSecond)}/s acknowledged; request p50 ${r.requestMs.p50} ms, p99 ${r.requestMs.p99} ms)`;
 const singleReps = [];
-for (let rep = 0; runs('single') && rep < config.repetitions; rep++) {
-  const r = await throughput(single, s.connections, 'bench-single');
-  singleReps.push(r);
-  log(`single-reading rep ${rep + 1}: ${Math.round(r.readingsPerSecond)} readings/s`);
+const ecowittReps = [];
+// In turns, so each Ecowitt repetition has its JSON reference measured just before it.
+for (let rep = 0; rep < config.repetitions; rep++) {
+  if (runs('single')) {
+    const r = await throughput(single, s.connections, 'bench-single');
+    singleReps.push(r);
+    log(`single-reading rep ${rep + 1}: ${perRequest(r)}`);
+  }
+  if (runs('ecowitt')) {
+    const r = await throughput(ecowitt, s.connections, 'bench-ecowitt');
+    ecowittReps.push(r);
+    const json = singleReps[rep];
+    const ratio = json
+      ? `; ${(r.readingsPerSecond / json.readingsPerSecond).toFixed(2)}× JSON`
+      : '';
+    log(`Ecowitt rep ${rep + 1}: ${perRequest(r)}${ratio}`);
+  }
 }
 
 const kafkaReps = [];
@@ -129,6 +151,7 @@ const partial = summarise({
   config,
   pipelineReps,
   singleReps,
+  ecowittReps,
   kafkaReps,
   latencyReps: [],
   queryReps: [],
@@ -147,10 +170,19 @@ const results: Results = {
   machine: machine(),
   versions: await versions(),
   config,
-  summary: summarise({ config, pipelineReps, singleReps, kafkaReps, latencyReps, queryReps }),
+  summary: summarise({
+    config,
+    pipelineReps,
+    singleReps,
+    ecowittReps,
+    kafkaReps,
+    latencyReps,
+    queryReps,
+  }),
   repetitions: {
     pipeline: pipelineReps,
     single: singleReps,
+    ecowitt: ecowittReps,
     kafka: kafkaReps,
     latency: latencyReps,
     query: queryReps,

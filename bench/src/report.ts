@@ -6,12 +6,22 @@ interface Reps {
   config: BenchConfig;
   pipelineReps: ThroughputRep[];
   singleReps: ThroughputRep[];
+  /** Taken in turns with `singleReps`: each is compared with the JSON repetition of its index. */
+  ecowittReps: ThroughputRep[];
   kafkaReps: KafkaRep[];
   latencyReps: LatencyRep[];
   queryReps: QueryRep[];
 }
 
 const med = <T>(reps: T[], pick: (r: T) => number) => median(reps.map(pick));
+
+/** A one-reading-per-request scenario: readings stored and acknowledged per second, latency. */
+const perRequest = (reps: ThroughputRep[]) => ({
+  readingsPerSecond: med(reps, (x) => x.readingsPerSecond),
+  acceptedPerSecond: med(reps, (x) => x.acceptedPerSecond),
+  requestP50: med(reps, (x) => x.requestMs.p50),
+  requestP99: med(reps, (x) => x.requestMs.p99),
+});
 
 /** Medians over the repetitions; a ratio is the median of each repetition's own ratio. */
 export function summarise(r: Reps) {
@@ -26,8 +36,17 @@ export function summarise(r: Reps) {
     machineCpuPercent: med(r.pipelineReps, (x) => x.machineCpu),
   };
   const single = {
-    readingsPerSecond: med(r.singleReps, (x) => x.readingsPerSecond),
+    ...perRequest(r.singleReps),
     ratioToBatch: med(r.singleReps, (x) => x.readingsPerSecond) / pipeline.readingsPerSecond,
+  };
+  const ecowitt = {
+    ...perRequest(r.ecowittReps),
+    ratioToJson: median(
+      r.ecowittReps.flatMap((x, i) => {
+        const json = r.singleReps[i];
+        return json ? [x.readingsPerSecond / json.readingsPerSecond] : [];
+      }),
+    ),
   };
   const kafka = {
     collectorReadingsPerSecond: med(r.kafkaReps, (x) => x.collectorReadingsPerSecond),
@@ -65,7 +84,7 @@ export function summarise(r: Reps) {
     { what: 'query hit p95 ≤ 3 ms', met: query.hitP95 <= 3 },
     { what: 'query hit p95 ≤ 1.5 × bare Fastify', met: query.hitP95 <= 1.5 * query.floorP95 },
   ];
-  return { pipeline, single, kafka, latency, query, targets };
+  return { pipeline, single, ecowitt, kafka, latency, query, targets };
 }
 
 export type Summary = ReturnType<typeof summarise>;
@@ -84,6 +103,8 @@ export interface Results {
 const n = (value: number) => Math.round(value).toLocaleString('en');
 const x = (value: number) => `${value.toFixed(2)}×`;
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+const perRequestResult = (f: ReturnType<typeof perRequest>) =>
+  `${n(f.readingsPerSecond)} readings/s (${n(f.acceptedPerSecond)}/s acknowledged; request p50 ${ms(f.requestP50)}, p99 ${ms(f.requestP99)})`;
 
 export function renderMarkdown(results: Results): string {
   const { summary: s, config: c, machine: m, versions: v } = results;
@@ -97,9 +118,16 @@ export function renderMarkdown(results: Results): string {
     ],
     [
       `Single-reading endpoint: ${n(c.single.readings)} readings, one per request, ${c.single.connections} connections`,
-      `${n(s.single.readingsPerSecond)} readings/s`,
+      perRequestResult(s.single),
       'the batch path above',
       x(s.single.ratioToBatch),
+      '—',
+    ],
+    [
+      `Ecowitt uploads: the same readings as form posts to \`/data/report/<station token>\`, one per request, ${c.single.connections} connections`,
+      perRequestResult(s.ecowitt),
+      `the single-reading JSON endpoint above: ${n(s.single.readingsPerSecond)} readings/s`,
+      x(s.ecowitt.ratioToJson),
       '—',
     ],
     [

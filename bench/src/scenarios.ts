@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rowsOf, timeseriesQuery } from '@weather/db';
+import { issueToken } from '@weather/core/tokens';
+import { addCredential, registerStation, rowsOf, timeseriesQuery } from '@weather/db';
 import {
   createPipeline,
   freePort,
@@ -16,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { type BenchConfig, brokers, log, meterFor, sh, tmpDir } from './context';
 import { machineMeter } from './cpu';
-import { COPY_COLUMNS, csvLines, startFor, type Workload } from './data';
+import { COPY_COLUMNS, csvLines, startFor, stationId, type Workload } from './data';
 import { startDriver } from './driver-client';
 import { percentile } from './stats';
 
@@ -58,6 +59,10 @@ export interface ThroughputRep {
   readings: number;
   seconds: number;
   readingsPerSecond: number;
+  /** Readings the collector acknowledged per second, first request to last answer. */
+  acceptedPerSecond: number;
+  /** Per request, closed loop (`connections` in flight): the collector's answer time under load. */
+  requestMs: { p50: number; p99: number; max: number };
   /** COPY of the same rows into an identical empty table, same database. */
   copySeconds: number;
   copyRowsPerSecond: number;
@@ -79,13 +84,18 @@ export async function throughput(
   const pipeline = await apps(label);
   let driver: Awaited<ReturnType<typeof startDriver>> | undefined;
   try {
+    // Before the collector starts, so the registry view it loads has them.
+    const stationTokens =
+      workload.format === 'ecowitt' ? await issueStationTokens(pipeline, workload) : undefined;
     const collector = await pipeline.collector(quiet);
     const consumer = await pipeline.consumer(quiet);
     const warm = await warmUp(pipeline, collector.url, consumer.url);
     driver = await startDriver({
       url: collector.url,
-      headers: pipeline.ingestHeaders,
+      // Firmware has its station's token in the path, and no other credential.
+      headers: stationTokens ? {} : pipeline.ingestHeaders,
       workload,
+      stationTokens,
       connections,
     });
     const meter = meterFor({
@@ -126,6 +136,8 @@ export async function throughput(
       readings: workload.readings,
       seconds,
       readingsPerSecond: workload.readings / seconds,
+      acceptedPerSecond: result.accepted / ((result.finishedAt - result.startedAt) / 1000),
+      requestMs: result.latencyMs,
       copySeconds,
       copyRowsPerSecond: workload.readings / copySeconds,
       cpu,
@@ -136,6 +148,23 @@ export async function throughput(
     await driver?.close();
     await pipeline.close();
   }
+}
+
+/**
+ * Registers the workload's stations, each with a station token and, like the pipeline's
+ * gateway, no rate limit: what Ecowitt gateways authenticate with. Tokens by station number.
+ */
+async function issueStationTokens(pipeline: Pipeline, workload: Workload) {
+  const { db } = pipeline.database;
+  const tokens: string[] = [];
+  for (let n = 0; n < workload.stations; n++) {
+    const id = stationId(workload.prefix, n);
+    await registerStation(db, id, { requestsPerSecond: 0, readingsPerSecond: 0 });
+    const { token, prefix, hash } = issueToken('station');
+    await addCredential(db, { kind: 'station', ownerId: id, prefix, hash });
+    tokens.push(token);
+  }
+  return tokens;
 }
 
 function copyReference(pipeline: Pipeline, workload: Workload): number {
