@@ -197,6 +197,12 @@ describe("the seed's query API on the query service", () => {
       [up, `/weather/timeseries/${station}`, 401, badKey],
       [up, long.replace('/weather/', '/weather/timeseries/'), 414],
       [down, `/weather/timeseries/${station}?${range}`, 503],
+      [up, `/weather/last-upload/${station}`, 200],
+      [up, '/weather/last-upload/bad;id', 400],
+      [up, '/weather/last-upload/NOPE', 404],
+      [up, `/weather/last-upload/${station}`, 401, badKey],
+      [up, long.replace('/weather/', '/weather/last-upload/'), 414],
+      [down, `/weather/last-upload/${station}`, 503],
     ];
     for (const [target, url, status, headers] of cases) {
       const res = await target.inject({ url, headers });

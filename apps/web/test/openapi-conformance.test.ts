@@ -66,7 +66,9 @@ function requestsFor(
       // A path without a station refuses its paging input instead.
       return path.includes('{station_id}')
         ? [
-            [web.url, url(station, '?start_time=yesterday')],
+            ...(query
+              ? [[web.url, url(station, '?start_time=yesterday')] as [string, string]]
+              : []),
             [web.url, url('bad;id')],
             [web.url, url('%ZZ')],
           ]
@@ -106,6 +108,7 @@ describe('the OpenAPI document', () => {
       'GET /weather/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /weather/aggregate/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /weather/timeseries/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /weather/last-upload/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /stations': ['200', '400', '401', '414', '503'],
     });
   });

@@ -1,6 +1,7 @@
 import {
   type Aggregation,
   type Catalogue,
+  MEASUREMENT_NAMES,
   MEASUREMENTS,
   namesOf,
 } from '@weather/core/measurements';
@@ -214,4 +215,40 @@ export const registryGateway = z.object({
 export const stationRegistry = z.object({
   stations: z.array(registryStation),
   gateways: z.array(registryGateway),
+});
+
+/** One field of a raw upload: as the firmware sent it, and what it became. */
+export const uploadField = z.object({
+  field: z.string().meta({ description: 'The key as the firmware sent it' }),
+  sent: z.string().meta({ description: 'The value as sent' }),
+  stored: z
+    .object({
+      measurement: z.enum(MEASUREMENT_NAMES),
+      value: z.number().nullable(),
+      unit: z.string(),
+    })
+    .nullable()
+    .meta({ description: 'The measurement it was stored as, in SI units; null when not stored' }),
+  note: z
+    .string()
+    .nullable()
+    .meta({ description: 'Why it was not stored, or how it was converted' }),
+});
+
+/** A station's newest raw upload (SPEC §13), the view station owners otherwise get with netcat. */
+export const lastUploadResult = z.object({
+  station_id: z.string(),
+  upload: z
+    .object({
+      protocol: z.string().meta({ description: 'wunderground, ecowitt or ambient' }),
+      timestamp: z.string().meta({ description: 'The reading’s time' }),
+      received_at: z.string(),
+      fields: z.array(uploadField).meta({
+        description:
+          'Every field sent (secrets removed): stored ones in catalogue order, then the rest by name',
+      }),
+      qc: readingRow.shape.qc,
+    })
+    .nullable()
+    .meta({ description: 'Null when the station never uploaded over a station protocol' }),
 });

@@ -58,6 +58,8 @@ const run: RunStatus = {
     invalid_percent: 0,
     burst_percent: 0,
     burst_size: 20,
+    protocols: ['json'],
+    firmware_quirks_percent: 0,
     buffer_size: 1000,
     seed: 1,
   },

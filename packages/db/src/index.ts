@@ -23,6 +23,8 @@ export {
   statsFromPartialsOf,
 } from './queries/measurement-stats';
 export { approximateReadingCount, pingDatabase } from './queries/pipeline';
+export { derivePrecipitation } from './queries/rain-counters';
+export { lastRawUpload, type RawUploadRow } from './queries/raw-uploads';
 export {
   type ListReadingsParams,
   listReadings,

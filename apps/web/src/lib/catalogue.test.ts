@@ -2,9 +2,11 @@ import { NET_RADIATION } from '@weather/core/example-measurements';
 import { type Catalogue, MEASUREMENTS } from '@weather/core/measurements';
 import { describe, expect, it } from 'vitest';
 import {
+  chartLayout,
   chartsFor,
   decimalsFor,
   headlineFor,
+  measurementsPresent,
   namesWithAggregation,
   namesWithChart,
 } from './catalogue';
@@ -133,5 +135,78 @@ describe('display by kind', () => {
 
   it('falls back to a neutral colour for a measurement the stylesheet does not know', () => {
     expect(colorOf('net_radiation')).toBe('var(--chart-net-radiation, var(--chart-fallback))');
+  });
+});
+
+describe('measurementsPresent', () => {
+  const names = ['temperature', 'humidity', 'uv_index', 'solar_radiation'] as const;
+  const stats = (count: number) => ({ count });
+
+  it('has what a bucket of the range counted a value of, not what the buckets carry as empty', () => {
+    const buckets = [
+      { temperature: stats(3), humidity: stats(0), uv_index: null, solar_radiation: null },
+      { temperature: stats(1), humidity: null, uv_index: stats(2), solar_radiation: stats(0) },
+    ];
+    expect([...measurementsPresent(names, buckets)]).toEqual(['temperature', 'uv_index']);
+  });
+
+  it('adds what the newest reading has, for a sensor that has only just started reporting', () => {
+    const latest = { temperature: 20, humidity: null, uv_index: null, solar_radiation: 450 };
+    expect([...measurementsPresent(names, [], latest)]).toEqual(['temperature', 'solar_radiation']);
+    expect(measurementsPresent(names, [], null).size).toBe(0);
+  });
+});
+
+describe('chartLayout', () => {
+  const charts = chartsFor(MEASUREMENTS);
+  const layout = (present: string[]) =>
+    chartLayout(charts, new Set(present)).map((c) => `${c.name}${c.wide ? ' (wide)' : ''}`);
+
+  it('draws only the charts of measurements present, temperature wide', () => {
+    // A JSON-API station with the seven measurements of SPEC §3 (dew point derived).
+    expect(
+      layout([
+        'temperature',
+        'humidity',
+        'pressure',
+        'wind_speed',
+        'wind_gust',
+        'wind_direction',
+        'precipitation',
+        'dew_point',
+        'solar_radiation',
+      ]),
+    ).toEqual([
+      'temperature (wide)',
+      'humidity',
+      'pressure',
+      'wind_speed',
+      'wind_gust',
+      'wind_direction',
+      'precipitation',
+      'dew_point',
+      'solar_radiation',
+    ]);
+  });
+
+  it('widens a half-width chart that would stand alone in the last row', () => {
+    expect(layout(['temperature', 'humidity', 'uv_index', 'solar_radiation'])).toEqual([
+      'temperature (wide)',
+      'humidity',
+      'solar_radiation',
+      'uv_index (wide)',
+    ]);
+    expect(layout(['uv_index'])).toEqual(['uv_index (wide)']);
+    expect(layout([])).toEqual([]);
+  });
+
+  it('widens a lone half-width chart before a wide one, so the grid has no hole', () => {
+    const wideLast = [...charts, { name: 'net_radiation', kind: 'band', wide: true } as const];
+    expect(
+      chartLayout(wideLast, new Set(['humidity', 'net_radiation'])).map((c) => [c.name, c.wide]),
+    ).toEqual([
+      ['humidity', true],
+      ['net_radiation', true],
+    ]);
   });
 });

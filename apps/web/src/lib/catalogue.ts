@@ -97,3 +97,42 @@ export function headlineFor<C extends Catalogue>(catalogue: C): HeadlineColumn<N
         }) as HeadlineColumn<Names<C>>,
     );
 }
+
+/**
+ * The measurements a station has, for its page: those with a value in a bucket of the range, or
+ * in its newest reading (a sensor that has only just started reporting). Decided from data the
+ * page has loaded anyway, so it costs no query.
+ */
+export function measurementsPresent<Name extends string>(
+  names: readonly Name[],
+  buckets: readonly Partial<Record<Name, { count: number } | null>>[],
+  latest?: Partial<Record<Name, number | null>> | null,
+): Set<Name> {
+  return new Set(
+    names.filter(
+      (name) => (latest?.[name] ?? null) !== null || buckets.some((b) => (b[name]?.count ?? 0) > 0),
+    ),
+  );
+}
+
+/**
+ * The charts of the measurements present, in order. A half-width chart that would stand alone
+ * in its row (before a wide one, or last) spans the row instead, so the grid has no holes.
+ */
+export function chartLayout<Entry extends { name: string; wide: boolean }>(
+  charts: readonly Entry[],
+  present: ReadonlySet<string>,
+): Entry[] {
+  const shown = charts.filter((chart) => present.has(chart.name));
+  let column = 0;
+  return shown.map((chart, i) => {
+    if (chart.wide) {
+      column = 0;
+      return chart;
+    }
+    const next = shown[i + 1];
+    if (column === 0 && (next === undefined || next.wide)) return { ...chart, wide: true };
+    column = 1 - column;
+    return chart;
+  });
+}

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import {
   aggregateResult,
   intervalSchema,
+  lastUploadResult,
   rangeInput,
   readingsPage,
   stationParam,
   timeseriesResult,
 } from '../schemas';
+import { stationLastUpload } from '../services/raw-uploads';
 import {
   aggregateEntry,
   aggregateQuery,
@@ -100,4 +102,20 @@ export const weatherRouter = router({
       }),
     )
     .query(({ ctx, input }) => stationTimeseries(ctx.db, timeseriesQuery(input, ctx.now))),
+
+  lastUpload: viewerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/weather/last-upload/{station_id}',
+        tags: ['weather'],
+        summary: 'The newest raw upload of a station, field by field, with what each became',
+        description:
+          'For stations that upload with Weather Underground, Ecowitt or Ambient Weather firmware: every field as sent (secrets removed) with the measurement it was stored as, or why it was not, and the stored reading’s QC flags. `upload` is null for a station that never uploaded that way. Newest by reading time.',
+      },
+    })
+    .input(z.object({ station_id: stationParam }))
+    .output(syncOutput(lastUploadResult))
+    // Uncached like `stations.get`: two primary-key lookups.
+    .query(({ ctx, input }) => stationLastUpload(ctx.db, input.station_id)),
 });

@@ -23,7 +23,8 @@ interface StationRange {
 
 type StationSeries = StationRange & { interval?: Interval };
 
-async function requireStation(db: Database, stationId: string) {
+/** 404 unless the station is registered (or has reported). */
+export async function requireStation(db: Database, stationId: string) {
   if (!(await stationExists(db, stationId))) throw notFound(`Unknown station "${stationId}"`);
 }
 

@@ -14,10 +14,13 @@ import {
 /** The range's figures: how many readings, first and last, and min/avg/max of each measurement. */
 export function AggregatePanel({
   aggregate,
+  present,
   title,
   span,
 }: {
   aggregate: AggregateResult;
+  /** The measurements the station has (as its charts); the others get no tile. */
+  present: ReadonlySet<Measurement>;
   /** "Last 24 hours" or "Custom range". */
   title: string;
   /** The range in words, e.g. "Nov 27 06:51 – Nov 28 06:51 UTC". */
@@ -48,7 +51,9 @@ export function AggregatePanel({
       </dl>
       {aggregate.count > 0 ? (
         <ul className="station-stats">
-          {MEASUREMENT_NAMES.map((name) => (
+          {MEASUREMENT_NAMES.filter(
+            (name) => present.has(name) || aggregate.measurements[name].count > 0,
+          ).map((name) => (
             <StatTile key={name} name={name} aggregate={aggregate} />
           ))}
         </ul>

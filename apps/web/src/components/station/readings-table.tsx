@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { MEASUREMENT_NAMES } from '@weather/core/measurements';
+import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/measurements';
 import { useState } from 'react';
 import { formatDateTime, formatNumber, labelOf, unitOf } from '@/lib/chart-data';
 import type { stationQueries } from '@/lib/station-range';
@@ -10,6 +10,8 @@ import { errorMessage, retryUnlessClientError } from './query-errors';
 
 export interface ReadingsTableProps {
   queries: ReturnType<typeof stationQueries>;
+  /** The measurements the station has (as its charts): one column each. */
+  present: ReadonlySet<Measurement>;
   /** Identifies the selected range; when it changes, paging starts again at the first page. */
   rangeKey: string;
   /** Poll interval while the range reaches the present; false for a past range. */
@@ -22,8 +24,11 @@ export interface ReadingsTableProps {
  * range starts at its first page (without remounting, so the old rows stay until the new ones
  * arrive).
  */
-export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTableProps) {
+export function ReadingsTable({ queries, present, rangeKey, refetchInterval }: ReadingsTableProps) {
   const trpc = useTRPC();
+  // Until anything is known of the station, every column.
+  const columns =
+    present.size > 0 ? MEASUREMENT_NAMES.filter((name) => present.has(name)) : MEASUREMENT_NAMES;
   const [paging, setPaging] = useState<{ rangeKey: string; cursors: string[] }>({
     rangeKey,
     cursors: [],
@@ -66,7 +71,7 @@ export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTa
               <th scope="col">
                 Time <span className="station-th-unit">UTC</span>
               </th>
-              {MEASUREMENT_NAMES.map((name) => (
+              {columns.map((name) => (
                 <th scope="col" key={name}>
                   {labelOf(name)} <span className="station-th-unit">{unitOf(name)}</span>
                 </th>
@@ -75,10 +80,10 @@ export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTa
           </thead>
           <tbody>
             {page.isPending ? (
-              <SkeletonRows />
+              <SkeletonRows span={columns.length + 1} />
             ) : readings.length === 0 ? (
               <tr>
-                <td colSpan={MEASUREMENT_NAMES.length + 1} className="station-table-empty">
+                <td colSpan={columns.length + 1} className="station-table-empty">
                   No readings in this range.
                 </td>
               </tr>
@@ -86,7 +91,7 @@ export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTa
               readings.map((r) => (
                 <tr key={r.timestamp} data-testid="reading-row">
                   <td>{formatDateTime(r.timestamp)}</td>
-                  {MEASUREMENT_NAMES.map((name) => (
+                  {columns.map((name) => (
                     <td key={name}>{formatNumber(name, r[name])}</td>
                   ))}
                 </tr>
@@ -121,11 +126,11 @@ export function ReadingsTable({ queries, rangeKey, refetchInterval }: ReadingsTa
   );
 }
 
-function SkeletonRows() {
+function SkeletonRows({ span }: { span: number }) {
   return Array.from({ length: 8 }, (_, i) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity
     <tr key={i}>
-      <td colSpan={MEASUREMENT_NAMES.length + 1}>
+      <td colSpan={span}>
         <span className="skeleton station-row-skeleton" />
       </td>
     </tr>

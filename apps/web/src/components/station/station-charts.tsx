@@ -1,13 +1,13 @@
 'use client';
 
-import { MEASUREMENTS } from '@weather/core/measurements';
+import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import { useMemo } from 'react';
 import { BandChart } from '@/components/charts/band-chart';
 import { BarsChart } from '@/components/charts/bars-chart';
 import { ChartFrame, ChartSkeleton } from '@/components/charts/chart-frame';
 import type { TimeFrame } from '@/components/charts/chart-parts';
 import { DirectionChart } from '@/components/charts/direction-chart';
-import { type ChartEntry, chartsFor } from '@/lib/catalogue';
+import { type ChartEntry, chartLayout, chartsFor } from '@/lib/catalogue';
 import {
   bandSeries,
   colorOf,
@@ -31,11 +31,13 @@ const testIdOf = (m: string) => `chart-${m}`;
 const heightOf = (spec: ChartEntry) => (spec.wide ? WIDE_HEIGHT : HEIGHT);
 
 /** Skeleton cards of the charts' sizes, so the page does not jump when the series arrives. */
-export function StationChartsSkeleton() {
+export function StationChartsSkeleton({ present }: { present?: ReadonlySet<Measurement> }) {
+  // Before anything is known of the station, a few cards stand in.
+  const shown = present?.size ? present : new Set(CHARTS.slice(0, 5).map((c) => c.name));
   return (
     <div className="chart-grid" aria-busy="true">
       <span className="visually-hidden">Loading charts…</span>
-      {CHARTS.map((spec) => (
+      {chartLayout(CHARTS, shown).map((spec) => (
         <div key={spec.name} className={spec.wide ? 'chart-wide' : undefined}>
           <ChartSkeleton testId={testIdOf(spec.name)} height={heightOf(spec)} />
         </div>
@@ -44,8 +46,17 @@ export function StationChartsSkeleton() {
   );
 }
 
-/** One chart per measurement over the series' whole range, gaps left open. */
-export function StationCharts({ series }: { series: TimeseriesResult }) {
+/**
+ * One chart per measurement the station has (`present`) over the series' whole range, gaps left
+ * open; no empty cards for measurements it does not send.
+ */
+export function StationCharts({
+  series,
+  present,
+}: {
+  series: TimeseriesResult;
+  present: ReadonlySet<Measurement>;
+}) {
   const frame: TimeFrame = useMemo(
     () => ({
       start: Date.parse(series.start),
@@ -59,9 +70,11 @@ export function StationCharts({ series }: { series: TimeseriesResult }) {
     [series.buckets, frame],
   );
 
+  const charts = useMemo(() => chartLayout(CHARTS, present), [present]);
+
   return (
     <div className="chart-grid">
-      {CHARTS.map((spec) => (
+      {charts.map((spec) => (
         <div key={spec.name} className={spec.wide ? 'chart-wide' : undefined}>
           <MeasurementChart spec={spec} slots={slots} frame={frame} />
         </div>

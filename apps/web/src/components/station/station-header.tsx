@@ -2,26 +2,14 @@
 
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@weather/api';
-import { MEASUREMENTS } from '@weather/core/measurements';
+import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import Link from 'next/link';
-import { useSyncExternalStore } from 'react';
-import { headlineFor } from '@/lib/catalogue';
-import { formatDateTime, formatValue, isDirection, type ReadingRow } from '@/lib/chart-data';
+import { Fragment, useSyncExternalStore } from 'react';
+import { formatDateTime } from '@/lib/chart-data';
 import { formatCoordinates, formatElevation, relativeTime } from '@/lib/format';
+import { type LatestValue, latestValues, type QcMark } from '@/lib/latest-values';
 
 export type StationDetails = inferRouterOutputs<AppRouter>['stations']['get'];
-
-const HEADLINE = headlineFor(MEASUREMENTS);
-
-/** "wind 3.3 m/s from NNE 22°": a headline value in words, with the one shown beside it. */
-function headlineText(latest: ReadingRow, column: (typeof HEADLINE)[number]): string | null {
-  const value = latest[column.name];
-  if (value === null) return null;
-  const text = `${column.label.toLowerCase()} ${formatValue(column.name, value)}`;
-  const beside = column.with ? latest[column.with] : null;
-  if (!column.with || beside === null) return text;
-  return `${text}${isDirection(column.with) ? ' from' : ''} ${formatValue(column.with, beside)}`;
-}
 
 /**
  * The station: its name, id and place, when it last reported, and its newest values. Until its
@@ -36,6 +24,7 @@ export function StationHeader({
 }) {
   const hydrated = useHydrated();
   const latest = station?.latest ?? null;
+  const values = latest ? latestValues(latest) : null;
   return (
     <header className="station-head">
       <nav aria-label="Breadcrumb" className="station-crumbs">
@@ -47,8 +36,8 @@ export function StationHeader({
       <h1>{station?.name ?? stationId}</h1>
       {station && <StationFacts station={station} />}
       {station?.description && <p className="station-description">{station.description}</p>}
-      {latest ? (
-        <p className="station-latest">
+      {latest && values ? (
+        <p className="station-latest" data-testid="station-latest">
           <span className="muted">
             Latest reading{' '}
             <time dateTime={latest.timestamp} title={`${formatDateTime(latest.timestamp)} UTC`}>
@@ -59,12 +48,54 @@ export function StationHeader({
             </time>
             :
           </span>{' '}
-          {HEADLINE.map((column) => headlineText(latest, column))
-            .filter((part) => part !== null)
-            .join(' · ')}
+          <LatestValues values={values.headline} />
+        </p>
+      ) : null}
+      {values && values.more.length > 0 ? (
+        <p className="station-latest station-latest-more" data-testid="station-latest-more">
+          <span className="muted">Also:</span> <LatestValues values={values.more} />
         </p>
       ) : null}
     </header>
+  );
+}
+
+/** "temperature 21.3 °C · humidity 45%": values in words, each with its QC marks. */
+function LatestValues({ values }: { values: LatestValue[] }) {
+  return values.map((v, i) => (
+    <Fragment key={v.name}>
+      {i > 0 ? ' · ' : null}
+      <span className="latest-value" data-testid={`latest-${v.name}`}>
+        {v.label} {v.value ?? '–'}
+        {v.marks.map((mark) => (
+          <QcBadge key={mark} mark={mark} name={v.name} />
+        ))}
+      </span>
+    </Fragment>
+  ));
+}
+
+/** A QC flag beside a value (SPEC §14): short text, the reason in its title. */
+function QcBadge({ mark, name }: { mark: QcMark; name: Measurement }) {
+  const { min, max, unit } = MEASUREMENTS[name];
+  const badge = {
+    derived: {
+      text: 'derived',
+      title: 'Computed at ingest from other measurements; the station did not send it',
+    },
+    out_of_range: {
+      text: 'out of range, dropped',
+      title: `The station sent a value outside the accepted range (${min} … ${max} ${unit}); it was stored as missing`,
+    },
+    counter_reset: {
+      text: 'counter reset',
+      title: 'Rain across a rain counter reset that was not due (the counter went down)',
+    },
+  }[mark];
+  return (
+    <span className={`qc-mark qc-${mark.replaceAll('_', '-')}`} title={badge.title}>
+      {badge.text}
+    </span>
   );
 }
 

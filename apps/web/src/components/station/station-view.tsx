@@ -1,9 +1,11 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { MEASUREMENT_NAMES } from '@weather/core/measurements';
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { measurementsPresent } from '@/lib/catalogue';
 import { formatClock, formatDay } from '@/lib/chart-data';
 import {
   anchorFor,
@@ -15,6 +17,7 @@ import {
 } from '@/lib/station-range';
 import { useTRPC } from '@/trpc/react';
 import { AggregatePanel, AggregateSkeleton } from './aggregate-panel';
+import { LastUpload } from './last-upload';
 import { errorMessage, isNotFound, type QueryError, retryUnlessClientError } from './query-errors';
 import { ReadingsTable } from './readings-table';
 import { StationCharts, StationChartsSkeleton } from './station-charts';
@@ -53,7 +56,21 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
       { refetchInterval: LIVE_MS, retry: retryUnlessClientError },
     ),
   );
-  const lastReading = station.data?.latest?.timestamp ?? null;
+  // The newest raw upload, for stations that send with station firmware (SPEC §13).
+  const lastUpload = useQuery(
+    trpc.weather.lastUpload.queryOptions(
+      { station_id: stationId },
+      { refetchInterval: LIVE_MS, retry: retryUnlessClientError },
+    ),
+  );
+  const latest = station.data?.latest ?? null;
+  const lastReading = latest?.timestamp ?? null;
+  // Charts and figures only for what the station sends: what the range or its newest reading has.
+  const buckets = series.data?.buckets;
+  const present = useMemo(
+    () => measurementsPresent(MEASUREMENT_NAMES, buckets ?? [], latest),
+    [buckets, latest],
+  );
 
   if (isNotFound(station.error) || isNotFound(aggregate.error) || isNotFound(series.error)) {
     return <UnknownStation stationId={stationId} />;
@@ -77,7 +94,12 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
         onChange={select}
       />
       {aggregate.data ? (
-        <AggregatePanel aggregate={aggregate.data} title={rangeTitle} span={span} />
+        <AggregatePanel
+          aggregate={aggregate.data}
+          present={present}
+          title={rangeTitle}
+          span={span}
+        />
       ) : aggregate.error ? (
         <ErrorPanel what="the figures for this range" error={aggregate.error} />
       ) : (
@@ -88,11 +110,13 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
       ) : empty ? (
         <EmptyRange lastReading={lastReading} />
       ) : series.data ? (
-        <StationCharts series={series.data} />
+        <StationCharts series={series.data} present={present} />
       ) : (
-        <StationChartsSkeleton />
+        <StationChartsSkeleton present={present} />
       )}
+      <LastUpload result={lastUpload.data} error={lastUpload.error} />
       <ReadingsTable
+        present={present}
         rangeKey={JSON.stringify(selection)}
         queries={queries}
         refetchInterval={options.refetchInterval}

@@ -70,6 +70,7 @@ async function PrefetchedStation({
     queryClient.prefetchQuery(trpc.weather.timeseries.queryOptions(queries.timeseries)),
     queryClient.prefetchQuery(trpc.weather.readings.queryOptions(queries.readings())),
     queryClient.prefetchQuery(stationQuery(stationId)),
+    queryClient.prefetchQuery(trpc.weather.lastUpload.queryOptions({ station_id: stationId })),
   ]);
   return (
     <HydrateClient>
