@@ -113,6 +113,12 @@ test('operators: an admin manages stations, users and keys; a viewer and a visit
   const token = await page.getByTestId('issued-token-value').inputValue();
   expect(token).toMatch(/^wxs_/);
   await expect(gardenRow(page)).toContainText('1 active');
+  // And what to type into the station's own firmware, per protocol.
+  const setup = issued.getByTestId('firmware-setup');
+  await setup.getByText('Ecowitt', { exact: false }).click();
+  await expect(setup).toContainText(`/data/report/${token}`);
+  await setup.getByText('Weather Underground', { exact: false }).click();
+  await expect(setup).toContainText('/weatherstation/updateweatherstation.php');
 
   // The station reports with it; the page follows without a reload.
   await expectIngestStatus(token, 202);

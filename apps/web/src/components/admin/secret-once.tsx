@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 
 /**
  * A token or key in the one answer that carries it: a warning that it is not shown again, the
@@ -13,6 +13,7 @@ export function SecretOnce({
   example,
   testId,
   onDismiss,
+  children,
 }: {
   title: string;
   secret: string;
@@ -21,6 +22,8 @@ export function SecretOnce({
   example?: string;
   testId: string;
   onDismiss: () => void;
+  /** More on how to use it, after the example. */
+  children?: ReactNode;
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -79,6 +82,7 @@ export function SecretOnce({
           <pre className="secret-example">{example}</pre>
         </>
       )}
+      {children}
       <button type="button" className="button" onClick={onDismiss}>
         I have stored it
       </button>

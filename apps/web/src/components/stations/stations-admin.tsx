@@ -14,6 +14,7 @@ import {
   stationsPerGateway,
   tokenSummary,
 } from '@/lib/registry';
+import { type SetupGuide, stationSetup } from '@/lib/station-setup';
 import { useTRPC } from '@/trpc/react';
 import { ConfirmButton } from '../admin/confirm-button';
 import { Moment } from '../admin/moment';
@@ -59,7 +60,15 @@ export function StationsAdmin() {
             })}
             testId="issued-token"
             onDismiss={actions.dismissToken}
-          />
+          >
+            <FirmwareSetup
+              guides={stationSetup(actions.issued.token, actions.issued.stationId, {
+                host: window.location.hostname,
+                port: services.collector.port,
+                timestamp: `${new Date().toISOString().slice(0, 19)}Z`,
+              }).slice(1)}
+            />
+          </SecretOnce>
         )}
         {empty && !actions ? (
           <EmptyRegistry />
@@ -486,5 +495,30 @@ function RegistryTable(props: {
         </div>
       )}
     </section>
+  );
+}
+
+/** For a station's firmware: what to type into its setup screen, per protocol (SPEC §13). */
+function FirmwareSetup({ guides }: { guides: SetupGuide[] }) {
+  return (
+    <div className="firmware-setup" data-testid="firmware-setup">
+      <p className="muted secret-example-label">Or point a station’s own firmware here:</p>
+      {guides.map((guide) => (
+        <details key={guide.protocol}>
+          <summary>{guide.label}</summary>
+          <dl className="setup-settings">
+            {guide.settings.map(([name, value]) => (
+              <div key={name}>
+                <dt className="setup-name">{name}</dt>
+                <dd className="setup-value">
+                  <code>{value}</code>
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <pre className="secret-example">{guide.example}</pre>
+        </details>
+      ))}
+    </div>
   );
 }
