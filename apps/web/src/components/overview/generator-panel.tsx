@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Protocol } from '@weather/core/reading';
 import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
 import { formatCount } from '@/lib/format';
@@ -37,6 +38,21 @@ const BACKFILL_FIELDS = [
   { name: 'days', label: 'Days', min: 0.01, max: 366, fractional: true, initial: 1 },
   { name: 'interval', label: 'Every (s)', min: 1, max: 86400, initial: 60 },
 ] as const satisfies readonly NumberSpec[];
+
+type UploadProtocol = 'json' | Protocol;
+
+/** How the simulated stations upload: the JSON API, one firmware protocol, or all in turn. */
+const UPLOADS: { value: string; label: string; protocols: UploadProtocol[] }[] = [
+  { value: 'json', label: 'JSON API', protocols: ['json'] },
+  { value: 'wunderground', label: 'Weather Underground', protocols: ['wunderground'] },
+  { value: 'ecowitt', label: 'Ecowitt', protocols: ['ecowitt'] },
+  { value: 'ambient', label: 'Ambient Weather', protocols: ['ambient'] },
+  {
+    value: 'mixed',
+    label: 'Mixed (all four in turn)',
+    protocols: ['json', 'wunderground', 'ecowitt', 'ambient'],
+  },
+];
 
 /** The submitted form's value of each field, by name. */
 const numbers = <N extends string>(form: FormData, fields: readonly NumberSpec<N>[]) =>
@@ -78,7 +94,12 @@ export function GeneratorPanel() {
   const onStart = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    start.mutate({ ...numbers(form, LIVE_FIELDS), use_batch: useBatch });
+    const uploads = UPLOADS.find((u) => u.value === form.get('uploads')) ?? UPLOADS[0];
+    start.mutate({
+      ...numbers(form, LIVE_FIELDS),
+      use_batch: useBatch,
+      protocols: uploads?.protocols ?? ['json'],
+    });
   };
   const onBackfill = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -117,6 +138,16 @@ export function GeneratorPanel() {
           {LIVE_FIELDS.map((field) => (
             <NumberField key={field.name} {...field} defaultValue={run?.options[field.name]} />
           ))}
+          <label>
+            Uploads as
+            <select name="uploads" defaultValue={uploadsOf(run?.options.protocols)}>
+              {UPLOADS.map((u) => (
+                <option key={u.value} value={u.value}>
+                  {u.label}
+                </option>
+              ))}
+            </select>
+          </label>
           <label className="checkbox">
             <input
               type="checkbox"
@@ -184,6 +215,12 @@ export function GeneratorPanel() {
       )}
     </section>
   );
+}
+
+/** The choice a run's protocols came from (a run started elsewhere may have another mix). */
+function uploadsOf(protocols: readonly UploadProtocol[] | undefined): string {
+  const key = (list: readonly string[]) => [...list].sort().join(',');
+  return UPLOADS.find((u) => protocols && key(u.protocols) === key(protocols))?.value ?? 'json';
 }
 
 /** A required number input inside its label, starting at `defaultValue` if given. */
