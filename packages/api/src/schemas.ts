@@ -87,7 +87,7 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
       z
         .number()
         .nullable()
-        .meta({ description: `${label} (${unit})` }),
+        .meta({ description: unit ? `${label} (${unit})` : label }),
     ]),
   ) as { [K in keyof C & string]: z.ZodNullable<z.ZodNumber> };
   const measurementStats = statsOf(catalogue);

@@ -99,7 +99,7 @@ describe('weather.lastUpload', () => {
           {
             field: 'uv',
             sent: '3',
-            stored: { measurement: 'uv_index', value: 3, unit: 'index' },
+            stored: { measurement: 'uv_index', value: 3, unit: '' },
             note: null,
           },
           { field: 'model', sent: 'GW1100A', stored: null, note: 'about the upload (kept raw)' },

@@ -171,14 +171,14 @@ export function parseUpload(
     }
     const { measurement } = mapping;
     const si = UNITS[mapping.unit].toSi(number);
-    const { min, max, unit } = MEASUREMENTS[measurement];
+    const { min, max } = MEASUREMENTS[measurement];
     if (si >= min && si <= max) {
       reading[measurement] = si;
     } else {
       reading[measurement] = null;
       qc[measurement] = ['range'];
       outOfRange.push(measurement);
-      dropped[key] = `out of range: ${round(si)} ${unit} (accepted ${min} … ${max} ${unit})`;
+      dropped[key] = outOfRangeReason(si, MEASUREMENTS[measurement]);
     }
   }
 
@@ -187,14 +187,14 @@ export function parseUpload(
   if (rainCounterKind) {
     const { key, value } = counters.get(rainCounterKind) as { key: string; value: number };
     const si = UNITS.inch.toSi(value);
-    const { min, max, unit } = MEASUREMENTS.rain_counter;
+    const { min, max } = MEASUREMENTS.rain_counter;
     if (si >= min && si <= max) {
       reading.rain_counter = si;
     } else {
       reading.rain_counter = null;
       qc.rain_counter = ['range'];
       outOfRange.push('rain_counter');
-      dropped[key] = `out of range: ${round(si)} ${unit} (accepted ${min} … ${max} ${unit})`;
+      dropped[key] = outOfRangeReason(si, MEASUREMENTS.rain_counter);
     }
   }
 
@@ -213,7 +213,14 @@ export function parseUpload(
   };
 }
 
-const round = (value: number) => Math.round(value * 10) / 10;
+/** "out of range: 148.9 °C (accepted -90 … 65 °C)": what the station page shows for the field. */
+function outOfRangeReason(
+  value: number,
+  { min, max, unit }: { min: number; max: number; unit: string },
+) {
+  const u = unit ? ` ${unit}` : '';
+  return `out of range: ${Math.round(value * 10) / 10}${u} (accepted ${min} … ${max}${u})`;
+}
 
 /**
  * `dateutc` as firmware sends it: `YYYY-MM-DD HH:MM:SS` in UTC, or `now`, or absent (both: the

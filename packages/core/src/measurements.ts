@@ -30,7 +30,7 @@ export type ChartSpec =
   | { kind: 'direction'; order: number };
 
 export interface MeasurementSpec {
-  /** Unit as people read it. */
+  /** Unit as people read it; empty for a number on its own scale (the UV index). */
   unit: string;
   /** The unit as an ASCII suffix for column names (CSV): `temperature_c`; empty for none. */
   unitSuffix: string;
@@ -161,7 +161,8 @@ export const MEASUREMENTS = {
     chart: { kind: 'band', order: 10, floor: 0 },
   },
   uv_index: {
-    unit: 'index',
+    // A number on its own scale: no unit to print.
+    unit: '',
     // The measurement's name says it: the CSV column is `uv_index`.
     unitSuffix: '',
     min: 0,

@@ -51,7 +51,7 @@ describe('readingSchema', () => {
       },
     ]);
     expect(problems({ ...valid, uv_index: 26 })).toEqual([
-      { path: 'uv_index', message: 'must be between 0 and 25 index' },
+      { path: 'uv_index', message: 'must be between 0 and 25' },
     ]);
   });
 

@@ -55,15 +55,16 @@ export const stationIdSchema = z
 
 const measurementOf = (catalogue: Catalogue, name: string) => {
   const { min, max, unit, label } = catalogue[name] as Catalogue[string];
+  const range = `${min} and ${max}${unit ? ` ${unit}` : ''}`;
   return z
     .number({
       error: (issue) => (issue.input === undefined ? undefined : 'must be a number or null'),
     })
-    .min(min, `must be between ${min} and ${max} ${unit}`)
-    .max(max, `must be between ${min} and ${max} ${unit}`)
+    .min(min, `must be between ${range}`)
+    .max(max, `must be between ${range}`)
     .nullish()
     .transform((value) => value ?? null)
-    .meta({ description: `${label} in ${unit}, ${min} … ${max}` });
+    .meta({ description: `${label}${unit ? ` in ${unit}` : ''}, ${min} … ${max}` });
 };
 
 type MeasurementField = ReturnType<typeof measurementOf>;

@@ -299,7 +299,7 @@ export function formatValue(measurement: Measurement, value: number | null): str
   const number = formatNumber(measurement, value);
   if (number === '–' || isDirection(measurement)) return number;
   const unit = unitOf(measurement);
-  return unit === '%' ? `${number}%` : `${number} ${unit}`;
+  return unit === '%' || unit === '' ? `${number}${unit}` : `${number} ${unit}`;
 }
 
 // ---------------------------------------------------------------------------------------------

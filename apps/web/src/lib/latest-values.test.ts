@@ -33,7 +33,7 @@ describe('latestValues', () => {
       'pressure 1013.2 hPa',
     ]);
     expect(more.map((v) => `${v.label} ${v.value}`)).toEqual([
-      'UV index 4.1 index',
+      'UV index 4.1',
       'rain counter 317.5 mm (yearly)',
     ]);
     expect([...headline, ...more].every((v) => v.marks.length === 0)).toBe(true);

@@ -82,7 +82,7 @@ describe('describeUpload', () => {
         {
           field: 'UV',
           sent: '4',
-          stored: { measurement: 'uv_index', value: 4, unit: 'index' },
+          stored: { measurement: 'uv_index', value: 4, unit: '' },
           note: null,
         },
         {

@@ -32,7 +32,7 @@ export function ChartFrame({
       <figcaption className="chart-card-head">
         <span className="chart-card-title">
           <span className="chart-swatch" style={{ background: color }} aria-hidden="true" />
-          {title} <span className="chart-unit">({unit})</span>
+          {title} {unit && <span className="chart-unit">({unit})</span>}
         </span>
       </figcaption>
       <div className="chart-card-body" ref={body} style={{ height }}>

@@ -85,7 +85,7 @@ function QcBadge({ mark, name }: { mark: QcMark; name: Measurement }) {
     },
     out_of_range: {
       text: 'out of range, dropped',
-      title: `The station sent a value outside the accepted range (${min} … ${max} ${unit}); it was stored as missing`,
+      title: `The station sent a value outside the accepted range (${min} … ${max}${unit ? ` ${unit}` : ''}); it was stored as missing`,
     },
     counter_reset: {
       text: 'counter reset',
