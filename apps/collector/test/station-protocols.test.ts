@@ -4,6 +4,7 @@
  * collector, Kafka and consumer, each checked in the database as stored SI values, QC flags and
  * raw fields. Facts: shared/reference/station-protocols.md.
  */
+import { MEASUREMENT_NAMES } from '@weather/core/measurements';
 import { issueToken } from '@weather/core/tokens';
 import { addCredential, registerStation, rowsOf } from '@weather/db';
 import { publishRegistryChange } from '@weather/registry';
@@ -62,20 +63,8 @@ async function storedAt(station: string, ts: string): Promise<Stored | undefined
   );
   const row = rows[0];
   if (!row) return undefined;
-  const names = [
-    'temperature',
-    'humidity',
-    'wind_speed',
-    'wind_direction',
-    'wind_gust',
-    'pressure',
-    'dew_point',
-    'station_pressure',
-    'solar_radiation',
-    'uv_index',
-    'rain_rate',
-    'rain_counter',
-  ];
+  // Every measurement but precipitation, which the consumer derives from the counter.
+  const names = MEASUREMENT_NAMES.filter((name) => name !== 'precipitation');
   return {
     station_id: row.station_id as string,
     ts: new Date(row.ts as string).toISOString(),

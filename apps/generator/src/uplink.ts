@@ -79,6 +79,20 @@ const describe = (errors: unknown): string[] =>
       )
     : [];
 
+/** A request that got no answer: stopped, or failed, and whether it may have been delivered. */
+function requestFailed(error: unknown, signal: AbortSignal, what: string): PostOutcome {
+  if (signal.aborted) return { kind: 'aborted' };
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  const code = err.cause?.code;
+  // Refused or unresolvable: the request never reached the collector.
+  const unreached = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return {
+    kind: 'failed',
+    message: `${what}: ${err.cause?.message ?? err.message}`,
+    maybeDelivered: !unreached,
+  };
+}
+
 /** POSTs records to the collector (one reading, or a batch) and classifies the answer. */
 export async function postRecords(
   baseUrl: string,
@@ -106,16 +120,7 @@ export async function postRecords(
       body = undefined;
     }
   } catch (error) {
-    if (signal.aborted) return { kind: 'aborted' };
-    const err = error as Error & { cause?: { code?: string; message?: string } };
-    const code = err.cause?.code;
-    // Refused or unresolvable: the request never reached the collector.
-    const unreached = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    return {
-      kind: 'failed',
-      message: `${url}: ${err.cause?.message ?? err.message}`,
-      maybeDelivered: !unreached,
-    };
+    return requestFailed(error, signal, url);
   }
 
   const payload = (body ?? {}) as {
@@ -238,16 +243,8 @@ export async function postFirmware(
     });
     text = (await res.text()).trim().slice(0, 200);
   } catch (error) {
-    if (signal.aborted) return { kind: 'aborted' };
-    const err = error as Error & { cause?: { code?: string; message?: string } };
-    const code = err.cause?.code;
-    const unreached = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    return {
-      kind: 'failed',
-      // The URL carries the token: name the protocol, not the URL.
-      message: `${protocol} upload to ${baseUrl}: ${err.cause?.message ?? err.message}`,
-      maybeDelivered: !unreached,
-    };
+    // The URL carries the token: name the protocol, not the URL.
+    return requestFailed(error, signal, `${protocol} upload to ${baseUrl}`);
   }
   const message = `HTTP ${res.status} from the ${protocol} endpoint: ${text || res.statusText}`;
   if (res.status === 503 || res.status === 429) {

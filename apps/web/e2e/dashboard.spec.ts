@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, type Locator, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   addCredential,
   createDb,
@@ -9,15 +9,7 @@ import {
   registerStation,
   revokeCredential,
 } from '@weather/db';
-import { baseUrl, firstAdmin, mainNav, setupVar, signIn } from './helpers';
-
-const docs = path.resolve(import.meta.dirname, '../../../docs');
-/** Something drawn from data: a line, a band, a bar, or a dot for an isolated bucket. */
-const plotted = (chart: Locator) =>
-  chart
-    .locator('.recharts-line-curve, .recharts-area-area, .recharts-bar-rectangle, .chart-point')
-    .filter({ visible: true })
-    .first();
+import { baseUrl, docs, firstAdmin, mainNav, plotted, setupVar, signIn } from './helpers';
 
 /** A named station, registered before it first reports (SPEC §12). */
 const ROOF = {

@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test';
+import path from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { localUrl } from '@weather/core/services';
 
 /** The web app the global setup started. */
@@ -46,3 +47,13 @@ export async function signOut(page: Page) {
   await userMenu(page).getByRole('button', { name: 'Sign out' }).click();
   await expect(userMenu(page).getByRole('link', { name: 'Sign in' })).toBeVisible();
 }
+
+/** Where the screenshots the README shows are written. */
+export const docs = path.resolve(import.meta.dirname, '../../../docs');
+
+/** Something drawn from data: a line, a band, a bar, or a dot for an isolated bucket. */
+export const plotted = (chart: Locator) =>
+  chart
+    .locator('.recharts-line-curve, .recharts-area-area, .recharts-bar-rectangle, .chart-point')
+    .filter({ visible: true })
+    .first();

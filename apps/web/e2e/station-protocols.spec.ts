@@ -1,16 +1,8 @@
 import path from 'node:path';
-import { expect, type Locator, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { issueToken } from '@weather/core/tokens';
 import { addCredential, createDb, registerStation } from '@weather/db';
-import { baseUrl, firstAdmin, setupVar, signIn } from './helpers';
-
-const docs = path.resolve(import.meta.dirname, '../../../docs');
-/** Something drawn from data: a line, a band, a bar, or a dot for an isolated bucket. */
-const plotted = (chart: Locator) =>
-  chart
-    .locator('.recharts-line-curve, .recharts-area-area, .recharts-bar-rectangle, .chart-point')
-    .filter({ visible: true })
-    .first();
+import { baseUrl, docs, firstAdmin, plotted, setupVar, signIn } from './helpers';
 
 /** An Ecowitt console, registered with a station token as an operator does before pointing it here. */
 const CONSOLE = { id: 'E2E-ECOWITT', name: 'Garden console' };
