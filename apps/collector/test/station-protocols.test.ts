@@ -48,7 +48,7 @@ afterAll(async () => {
 interface Stored {
   station_id: string;
   ts: string;
-  values: Record<string, number | null>;
+  values: Record<string, number | boolean | null>;
   qc: Record<string, string[]> | null;
   rain_counter_kind: string | null;
   raw: { protocol: string; fields: Record<string, string>; dropped: Record<string, string> | null };
@@ -68,7 +68,7 @@ async function storedAt(station: string, ts: string): Promise<Stored | undefined
   return {
     station_id: row.station_id as string,
     ts: new Date(row.ts as string).toISOString(),
-    values: Object.fromEntries(names.map((n) => [n, row[n] as number | null])),
+    values: Object.fromEntries(names.map((n) => [n, row[n] as number | boolean | null])),
     qc: row.qc as Stored['qc'],
     rain_counter_kind: row.rain_counter_kind as string | null,
     raw: {
@@ -95,7 +95,7 @@ interface Case {
   station: 'WU-1' | 'EW-1' | 'AMB-1';
   send: Send;
   ts: string;
-  values: Record<string, number | null>;
+  values: Record<string, number | boolean | null>;
   qc?: Record<string, string[]>;
   kind?: string | null;
   /** Raw fields that must be there (secrets are checked for every case). */
@@ -209,6 +209,7 @@ const cases: Case[] = [
       wind_direction: 290,
       rain_rate: 0,
       rain_counter: IN(4.945),
+      battery_low: false,
     },
     kind: 'total',
     raw: { wh65batt: '0', model: 'GW2000A', stationtype: 'GW2000A_V3.1.0' },
@@ -247,7 +248,7 @@ const cases: Case[] = [
       'dateutc=2026-06-01+12:00:00&tempf=81.7&humidity=54&battout=1&hourlyrainin=0.1',
     ),
     ts: '2026-06-01T12:00:00.000Z',
-    values: { temperature: F(81.7), humidity: 54, rain_rate: IN(0.1) },
+    values: { temperature: F(81.7), humidity: 54, rain_rate: IN(0.1), battery_low: false },
     raw: { battout: '1', stationtype: 'AMBWeatherV4.3.4' },
   },
   {
@@ -279,6 +280,31 @@ const cases: Case[] = [
     ts: '2026-06-01T12:04:00.000Z',
     values: { uv_index: 2 },
   },
+  {
+    name: 'WU: lowbatt=1 is a low battery',
+    station: 'WU-1',
+    send: wu('dateutc=2026-06-01+10:39:00&tempf=61&lowbatt=1'),
+    ts: '2026-06-01T10:39:00.000Z',
+    values: { temperature: F(61), battery_low: true },
+  },
+  {
+    name: 'Ecowitt: one low sensor of several (a WH57 at level 1), a voltage kept raw',
+    station: 'EW-1',
+    send: ecowitt(
+      'dateutc=2026-06-01+12:03:00&tempf=66&wh65batt=0&batt1=0&wh57batt=1&wh80batt=2.62',
+    ),
+    ts: '2026-06-01T12:03:00.000Z',
+    values: { temperature: F(66), battery_low: true },
+    raw: { wh57batt: '1', wh80batt: '2.62' },
+    dropped: { wh80batt: /battery voltage, kept raw/ },
+  },
+  {
+    name: 'Ambient: battout=0 is a low battery (1 = OK, the opposite of Ecowitt)',
+    station: 'AMB-1',
+    send: ambient('?&', 'dateutc=2026-06-01+12:05:00&tempf=79&battout=0&batt1=1'),
+    ts: '2026-06-01T12:05:00.000Z',
+    values: { temperature: F(79), battery_low: true },
+  },
 ];
 
 async function send(c: Case, token = tokens[c.station] as string) {
@@ -299,8 +325,9 @@ describe('firmware uploads through the pipeline', () => {
     if (c.station === 'WU-1') expect(reply.text.trim()).toBe('success');
     const row = await waitForRow(c.station, c.ts);
     for (const [name, value] of Object.entries(c.values)) {
-      if (value === null) expect([name, row.values[name]]).toEqual([name, null]);
-      else expect([name, row.values[name]]).toEqual([name, expect.closeTo(value, 9)]);
+      if (value === null || typeof value === 'boolean') {
+        expect([name, row.values[name]]).toEqual([name, value]);
+      } else expect([name, row.values[name]]).toEqual([name, expect.closeTo(value, 9)]);
     }
     // A dew point is derived (and flagged) whenever temperature and humidity came without one.
     const derived =
@@ -328,7 +355,10 @@ describe('firmware uploads through the pipeline', () => {
     expect(metrics).toMatch(
       /collector_protocol_fields_out_of_range_total\{protocol="wunderground",measurement="temperature"\} 1\b/,
     );
-    expect(metrics).toMatch(/collector_protocol_uploads_total\{protocol="ecowitt"\} 3\b/);
+    const ecowittCases = cases.filter((c) => c.station === 'EW-1').length;
+    expect(metrics).toMatch(
+      new RegExp(`collector_protocol_uploads_total\\{protocol="ecowitt"\\} ${ecowittCases}\\b`),
+    );
   });
 
   it('stores `now` as the time received', async () => {

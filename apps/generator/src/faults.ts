@@ -1,11 +1,12 @@
 import { MAX_FORWARD_SKEW_SECONDS } from '@weather/contracts/generator';
+import { isFlag } from '@weather/core/measurements';
 import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/reading';
 import type { Rng } from './model/prng';
 import type { Measurements } from './model/weather';
 
 /** A reading as a station puts it on the wire. */
 export type WireReading = { station_id: string; timestamp: string } & Partial<
-  Record<Measurement, number | null>
+  Record<Measurement, number | boolean | null>
 >;
 
 export const reading = (
@@ -38,6 +39,8 @@ export function makeInvalid(
   switch (kind) {
     case 'out_of_range': {
       const name = rng.pick(MEASUREMENT_NAMES);
+      // A flag is out of its range when it is not true or false.
+      if (isFlag(MEASUREMENTS[name])) return { ...valid, [name]: rng.pick(['low', 1, 'true']) };
       const { min, max } = MEASUREMENTS[name];
       const span = max - min;
       const value = rng.chance(0.5) ? max + 1 + rng.next() * span : min - 1 - rng.next() * span;

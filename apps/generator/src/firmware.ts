@@ -3,7 +3,13 @@
  * keys and US units — the collector's own mapping tables, inverted — with a daily rain counter,
  * sent the way that firmware sends it, and, as a fault, the sloppy ways real firmware does.
  */
-import { type FirmwareUnit, PROTOCOL_FIELDS, UNITS } from '@weather/contracts/station-protocols';
+import {
+  BATTERY_ENCODINGS,
+  type BatteryEncoding,
+  type FirmwareUnit,
+  PROTOCOL_FIELDS,
+  UNITS,
+} from '@weather/contracts/station-protocols';
 import type { Measurement, Protocol } from '@weather/core/reading';
 import type { Rng } from './model/prng';
 
@@ -34,24 +40,43 @@ const SENDS = Object.fromEntries(
   }),
 ) as Record<Protocol, Map<Measurement, { key: string; unit: FirmwareUnit }>>;
 
+/**
+ * Per protocol, the key of the outdoor sensor's battery and what it sends when good and when low
+ * (the first battery entry of the table: WU `lowbatt`, Ecowitt `wh65batt`, Ambient `battout`).
+ */
+const BATTERY = Object.fromEntries(
+  Object.entries(PROTOCOL_FIELDS).map(([protocol, table]) => {
+    const [key, mapping] = Object.entries(table).find(([, m]) => 'battery' in m) as [
+      string,
+      { battery: BatteryEncoding },
+    ];
+    const encoding = BATTERY_ENCODINGS[mapping.battery];
+    const low = [0, 1].find((v) => encoding.low(v)) as number;
+    return [protocol, { key, ok: encoding.ok, low: String(low) }];
+  }),
+) as Record<Protocol, { key: string; ok: string; low: string }>;
+
 const print = (value: number, unit: FirmwareUnit) =>
   String(Number(UNITS[unit].fromSi(value).toFixed(FIRMWARE_DECIMALS[unit])));
 
 /**
- * The weather fields of one upload: every measurement the firmware has, and `dailyrainin`,
- * today's rain so far (mm, the station's own counter).
+ * The weather fields of one upload: every measurement the firmware has, `dailyrainin`, today's
+ * rain so far (mm, the station's own counter), and the outdoor sensor's battery (good unless
+ * `battery_low`).
  */
 export function firmwareFields(
   protocol: Protocol,
-  values: Partial<Record<Measurement, number | null>>,
+  values: Partial<Record<Measurement, number | boolean | null>>,
   dailyRainMm: number,
 ): [string, string][] {
   const fields: [string, string][] = [];
   for (const [measurement, { key, unit }] of SENDS[protocol]) {
     const value = values[measurement];
-    if (value !== null && value !== undefined) fields.push([key, print(value, unit)]);
+    if (typeof value === 'number') fields.push([key, print(value, unit)]);
   }
   fields.push(['dailyrainin', print(dailyRainMm, 'inch')]);
+  const battery = BATTERY[protocol];
+  fields.push([battery.key, values.battery_low ? battery.low : battery.ok]);
   return fields;
 }
 

@@ -120,6 +120,8 @@ describe('generator firmware modes → collector → Kafka → consumer → data
           );
         }
         expect(row.rain_counter_kind).toBe('daily');
+        // Each firmware's battery field, in its own polarity, says the battery is good.
+        expect(row.battery_low).toBe(false);
       }
     }
     expect(compared).toBeGreaterThan(100);

@@ -62,6 +62,8 @@ test('a station on Ecowitt firmware: its charts only, its last raw upload field 
       solarradiation: (120 + 40 * i).toFixed(1),
       uv: String(Math.min(1 + Math.floor(i / 2), 6)),
       pm25_ch1: '8',
+      // The outdoor sensor's battery runs low for the last three uploads (Ecowitt: 1 = low).
+      wh65batt: i >= 9 ? '1' : '0',
     });
   };
   // Written straight into the database, the token reaches the collector with its next
@@ -94,9 +96,11 @@ test('a station on Ecowitt firmware: its charts only, its last raw upload field 
     'dew_point',
     'solar_radiation',
     'uv_index',
+    'battery_low',
   ]) {
     await expect(plotted(page.getByTestId(`chart-${chart}`))).toBeVisible();
   }
+  await expect(page.getByTestId('chart-battery_low')).toContainText('share of readings');
   for (const absent of ['wind_speed', 'wind_gust', 'wind_direction', 'precipitation']) {
     await expect(page.getByTestId(`chart-${absent}`)).toHaveCount(0);
   }
@@ -107,6 +111,7 @@ test('a station on Ecowitt firmware: its charts only, its last raw upload field 
   await expect(pressure.locator('.qc-mark')).toHaveAttribute('title', /accepted range/);
   await expect(page.getByTestId('latest-dew_point')).toContainText('derived');
   await expect(page.getByTestId('latest-solar_radiation')).toContainText('560 W/m²');
+  await expect(page.getByTestId('latest-battery_low')).toHaveText('battery low');
 
   // The last raw upload: protocol and times, every field with what it became.
   const panel = page.getByTestId('last-upload');
@@ -119,6 +124,8 @@ test('a station on Ecowitt firmware: its charts only, its last raw upload field 
   await expect(field('tempf')).toContainText('from °F');
   await expect(field('solarradiation')).toContainText('Solar radiation 560 W/m²');
   await expect(field('uv')).toContainText('UV index 6.0');
+  await expect(field('wh65batt')).toContainText('battery low');
+  await expect(field('wh65batt')).toContainText('1 = low, 0 = OK');
   await expect(field('pm25_ch1')).toContainText('not stored');
   await expect(field('pm25_ch1')).toContainText('no measurement for this key (kept raw)');
   await expect(field('baromrelin')).toContainText('out of range: 1693.2 hPa');

@@ -96,8 +96,10 @@ describe('CSV columns from the catalogue', () => {
       snowfall_rate: null,
     } as Parameters<typeof csv.row>[0];
     expect(csv.header().split(',')).toHaveLength(csvColumnsFor(EXTENDED).length);
+    // Every default measurement empty, then the two added ones.
+    const empty = ','.repeat(Object.keys(MEASUREMENTS).length);
     expect(csv.row(row)).toBe(
-      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,,,,,,,812,,2026-01-01T00:00:01.000Z,,\n',
+      `ST-1,2026-01-01T00:00:00.000Z${empty},812,,2026-01-01T00:00:01.000Z,,\n`,
     );
   });
 });

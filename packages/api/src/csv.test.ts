@@ -20,6 +20,7 @@ describe('readings CSV', () => {
       'uv_index',
       'rain_rate_mm_h',
       'rain_counter_mm',
+      'battery_low',
       'received_at',
       'rain_counter_kind',
       'qc',
@@ -42,10 +43,10 @@ describe('readings CSV', () => {
         precipitation: null,
         received_at: '2026-01-01T00:00:01.000Z',
       }),
-    ).toBe('ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,,,,,,,2026-01-01T00:00:01.000Z,,\n');
+    ).toBe('ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,,,,,,,,2026-01-01T00:00:01.000Z,,\n');
   });
 
-  it('writes the rain counter kind and the QC flags as one comma-free field', () => {
+  it('writes the rain counter kind, a flag as true/false and the QC flags as one comma-free field', () => {
     expect(
       csvRow({
         ...ABSENT_MEASUREMENTS,
@@ -53,12 +54,13 @@ describe('readings CSV', () => {
         timestamp: '2026-01-01T00:00:00.000Z',
         dew_point: 1.2,
         rain_counter: 12.7,
+        battery_low: false,
         received_at: '2026-01-01T00:00:01.000Z',
         rain_counter_kind: 'daily',
         qc: { temperature: ['range'], dew_point: ['derived'] },
       }),
     ).toBe(
-      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,1.2,,,,,12.7,2026-01-01T00:00:01.000Z,daily,temperature:range;dew_point:derived\n',
+      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,1.2,,,,,12.7,false,2026-01-01T00:00:01.000Z,daily,temperature:range;dew_point:derived\n',
     );
   });
 });

@@ -7,7 +7,7 @@ type Row<Name extends string> = {
   received_at: string;
   qc?: QcFlags | null;
   rain_counter_kind?: RainCounterKind | null;
-} & Record<Name, number | null>;
+} & Record<Name, number | boolean | null>;
 
 /** QC flags as one CSV field without commas or quotes: `temperature:range;dew_point:derived`. */
 export const qcField = (qc: QcFlags | null | undefined) =>

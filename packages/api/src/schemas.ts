@@ -1,6 +1,7 @@
 import {
   type Aggregation,
   type Catalogue,
+  isFlag,
   MEASUREMENT_NAMES,
   MEASUREMENTS,
   namesOf,
@@ -82,14 +83,23 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
 ) {
   const names = namesOf(catalogue);
   const values = Object.fromEntries(
-    Object.entries(catalogue).map(([name, { label, unit }]) => [
+    Object.entries(catalogue).map(([name, spec]) => [
       name,
-      z
-        .number()
-        .nullable()
-        .meta({ description: unit ? `${label} (${unit})` : label }),
+      isFlag(spec)
+        ? z
+            .boolean()
+            .nullable()
+            .meta({ description: `${spec.label}: true or false` })
+        : z
+            .number()
+            .nullable()
+            .meta({ description: spec.unit ? `${spec.label} (${spec.unit})` : spec.label }),
     ]),
-  ) as { [K in keyof C & string]: z.ZodNullable<z.ZodNumber> };
+  ) as {
+    [K in keyof C & string]: C[K] extends { type: 'boolean' }
+      ? z.ZodNullable<z.ZodBoolean>
+      : z.ZodNullable<z.ZodNumber>;
+  };
   const measurementStats = statsOf(catalogue);
   const nullableStats = Object.fromEntries(
     names.map((name) => [name, measurementStats[name].nullable()]),
@@ -224,7 +234,9 @@ export const uploadField = z.object({
   stored: z
     .object({
       measurement: z.enum(MEASUREMENT_NAMES),
-      value: z.number().nullable(),
+      value: z.union([z.number(), z.boolean()]).nullable().meta({
+        description: 'The stored value: a number, or true/false for a flag (battery_low)',
+      }),
       unit: z.string(),
     })
     .nullable()

@@ -96,6 +96,50 @@ describe('parseUpload', () => {
     });
   });
 
+  describe('batteries', () => {
+    const battery = (protocol: 'wunderground' | 'ecowitt' | 'ambient', query: string) => {
+      const result = parseUpload(protocol, new URLSearchParams(`tempf=50&${query}`), received);
+      if (!result.ok) throw new Error(result.message);
+      return { low: result.upload.reading.battery_low, dropped: result.upload.dropped };
+    };
+
+    it('reads each protocol in its own polarity: Ecowitt and WU 1 = low, Ambient 1 = OK', () => {
+      expect(battery('ecowitt', 'wh65batt=0').low).toBe(false);
+      expect(battery('ecowitt', 'wh65batt=1').low).toBe(true);
+      expect(battery('ecowitt', 'batt3=1').low).toBe(true);
+      expect(battery('ambient', 'battout=1').low).toBe(false);
+      expect(battery('ambient', 'battout=0').low).toBe(true);
+      // Ambient's batt1 is the opposite of Ecowitt's batt1.
+      expect(battery('ambient', 'batt1=1').low).toBe(false);
+      expect(battery('wunderground', 'lowbatt=1').low).toBe(true);
+      expect(battery('wunderground', 'lowbatt=0').low).toBe(false);
+    });
+
+    it('reads Ecowitt levels 0–5 as low at 1 or less', () => {
+      expect(battery('ecowitt', 'wh57batt=1').low).toBe(true);
+      expect(battery('ecowitt', 'wh57batt=0').low).toBe(true);
+      expect(battery('ecowitt', 'pm25batt2=2').low).toBe(false);
+      expect(battery('ecowitt', 'co2_batt=5').low).toBe(false);
+    });
+
+    it('is low when any sensor is low, and absent when no battery was sent', () => {
+      expect(battery('ecowitt', 'wh65batt=0&batt1=0&wh57batt=1&batt2=0').low).toBe(true);
+      expect(battery('ecowitt', 'wh65batt=0&batt1=0&wh57batt=4').low).toBe(false);
+      expect(battery('ecowitt', 'humidity=50').low).toBeUndefined();
+    });
+
+    it('drops a value outside its encoding, naming the encoding, and keeps voltages raw', () => {
+      const { low, dropped } = battery('ecowitt', 'wh65batt=2&wh57batt=9&wh80batt=2.62&batt1=0');
+      expect(low).toBe(false);
+      expect(dropped).toEqual({
+        wh65batt: 'not a battery state (1 = low, 0 = OK): "2"',
+        wh57batt: 'not a battery state (level 0–5, 1 or less = low): "9"',
+        wh80batt: 'battery voltage, kept raw: when it is low depends on the sensor model',
+      });
+      expect(battery('ambient', 'battout=ok').dropped).toEqual({ battout: 'not a number: "ok"' });
+    });
+  });
+
   it('maps every key to a catalogue measurement or a counter, with a unit that round-trips', () => {
     for (const table of Object.values(PROTOCOL_FIELDS)) {
       for (const [key, mapping] of Object.entries(table)) {

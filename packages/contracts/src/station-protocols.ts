@@ -30,10 +30,94 @@ export const UNITS = {
 } as const;
 export type FirmwareUnit = keyof typeof UNITS;
 
-/** One firmware key: the measurement it fills, or the rain counter of a period. */
+/**
+ * How firmware says a sensor's battery is low (reference §2.2–2.3): a 0/1 flag of either
+ * polarity (Ecowitt's `wh65batt` is 1 when low, Ambient's `battout` 1 when OK), or a level 0–5
+ * where 1 or less is low. `ok` is what a sensor with a good battery sends.
+ */
+export const BATTERY_ENCODINGS = {
+  low_is_1: {
+    low: (v: number) => v === 1,
+    valid: (v: number) => v === 0 || v === 1,
+    ok: '0',
+    about: '1 = low, 0 = OK',
+  },
+  ok_is_1: {
+    low: (v: number) => v === 0,
+    valid: (v: number) => v === 0 || v === 1,
+    ok: '1',
+    about: '0 = low, 1 = OK',
+  },
+  level: {
+    low: (v: number) => v <= 1,
+    valid: (v: number) => Number.isInteger(v) && v >= 0 && v <= 5,
+    ok: '5',
+    about: 'level 0–5, 1 or less = low',
+  },
+} as const;
+export type BatteryEncoding = keyof typeof BATTERY_ENCODINGS;
+
+/**
+ * One firmware key: the measurement it fills, the rain counter of a period, or a sensor's battery
+ * (every battery of an upload makes one `battery_low`: true when any is low).
+ */
 export type FieldMapping =
-  | { measurement: Exclude<Measurement, 'rain_counter' | 'precipitation'>; unit: FirmwareUnit }
-  | { counter: RainCounterKind };
+  | {
+      measurement: Exclude<Measurement, 'rain_counter' | 'precipitation' | 'battery_low'>;
+      unit: FirmwareUnit;
+    }
+  | { counter: RainCounterKind }
+  | { battery: BatteryEncoding };
+
+/** `prefix1` … `prefixN` as keys of one battery encoding. */
+const numbered = (prefix: string, count: number, battery: BatteryEncoding) =>
+  Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`${prefix}${i + 1}`, { battery }]),
+  ) as Record<string, { battery: BatteryEncoding }>;
+
+/**
+ * Ecowitt batteries: 0/1 flags (1 = low) and levels 0–5. Its voltage-reporting sensors
+ * (`wh80batt`, `soilbatt1`, …) are kept raw: when a voltage is low depends on the sensor model.
+ */
+const ECOWITT_BATTERIES = {
+  wh25batt: { battery: 'low_is_1' },
+  wh26batt: { battery: 'low_is_1' },
+  wh65batt: { battery: 'low_is_1' },
+  ...numbered('batt', 8, 'low_is_1'),
+  wh57batt: { battery: 'level' },
+  co2_batt: { battery: 'level' },
+  ...numbered('pm25batt', 4, 'level'),
+  ...numbered('leakbatt', 4, 'level'),
+} as const satisfies Record<string, FieldMapping>;
+
+/** Ambient batteries: 0/1 flags, 1 = OK (the opposite of Ecowitt's). */
+const AMBIENT_BATTERIES = {
+  battout: { battery: 'ok_is_1' },
+  battin: { battery: 'ok_is_1' },
+  ...numbered('batt', 10, 'ok_is_1'),
+  batt_25: { battery: 'ok_is_1' },
+  batt_co2: { battery: 'ok_is_1' },
+  batt_lightning: { battery: 'ok_is_1' },
+  battrain: { battery: 'ok_is_1' },
+  ...numbered('battsm', 4, 'ok_is_1'),
+  ...numbered('batleak', 4, 'ok_is_1'),
+} as const satisfies Record<string, FieldMapping>;
+
+/** Ecowitt keys that report a battery's voltage: kept raw, with this reason. */
+const VOLTAGE_KEYS = new Set([
+  'wh40batt',
+  'wh68batt',
+  'wh80batt',
+  'wh85batt',
+  'wh90batt',
+  'console_batt',
+  'bgtbatt',
+  'ws90cap_volt',
+  ...Array.from({ length: 16 }, (_, i) => `soilbatt${i + 1}`),
+  ...Array.from({ length: 8 }, (_, i) => `leaf_batt${i + 1}`),
+  ...Array.from({ length: 8 }, (_, i) => `tf_batt${i + 1}`),
+]);
+const VOLTAGE_REASON = 'battery voltage, kept raw: when it is low depends on the sensor model';
 
 /** Keys every protocol shares (Ecowitt and Ambient use the same names; WU most of them). */
 const COMMON = {
@@ -70,13 +154,16 @@ export const PROTOCOL_FIELDS: Record<Protocol, Record<string, FieldMapping>> = {
     dewptf: { measurement: 'dew_point', unit: 'fahrenheit' },
     baromin: { measurement: 'pressure', unit: 'inHg' },
     absbaromin: { measurement: 'station_pressure', unit: 'inHg' },
+    lowbatt: { battery: 'low_is_1' },
   },
   ecowitt: {
     ...CONSOLE,
+    ...ECOWITT_BATTERIES,
     rainratein: { measurement: 'rain_rate', unit: 'inch' },
   },
   ambient: {
     ...CONSOLE,
+    ...AMBIENT_BATTERIES,
     // Ambient's data specification defines hourlyrainin as the rain rate, in/h.
     hourlyrainin: { measurement: 'rain_rate', unit: 'inch' },
   },
@@ -142,6 +229,8 @@ export function parseUpload(
   const qc: QcFlags = {};
   const outOfRange: Measurement[] = [];
   const counters = new Map<RainCounterKind, { key: string; value: number }>();
+  // Any sensor's battery low makes the station's battery low; null when none was sent.
+  let batteryLow: boolean | null = null;
   let kept = 0;
 
   for (const [lower, { key, value }] of values) {
@@ -153,7 +242,10 @@ export function parseUpload(
     if (META_KEYS.has(lower)) continue;
     const mapping = table[lower];
     if (!mapping) {
-      dropped[key] = 'no measurement for this key (kept raw)';
+      dropped[key] =
+        protocol === 'ecowitt' && VOLTAGE_KEYS.has(lower)
+          ? VOLTAGE_REASON
+          : 'no measurement for this key (kept raw)';
       continue;
     }
     const number = value.trim() === '' ? Number.NaN : Number(value);
@@ -167,6 +259,15 @@ export function parseUpload(
     }
     if ('counter' in mapping) {
       counters.set(mapping.counter, { key, value: number });
+      continue;
+    }
+    if ('battery' in mapping) {
+      const encoding = BATTERY_ENCODINGS[mapping.battery];
+      if (!encoding.valid(number)) {
+        dropped[key] = `not a battery state (${encoding.about}): "${value.slice(0, 32)}"`;
+        continue;
+      }
+      batteryLow = batteryLow === true || encoding.low(number);
       continue;
     }
     const { measurement } = mapping;
@@ -197,6 +298,8 @@ export function parseUpload(
       dropped[key] = outOfRangeReason(si, MEASUREMENTS.rain_counter);
     }
   }
+
+  if (batteryLow !== null) reading.battery_low = batteryLow;
 
   const time = parseDateutc(values.get('dateutc')?.value, receivedAt);
   if (typeof time === 'string') return { ok: false, message: time };

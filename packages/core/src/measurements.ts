@@ -27,9 +27,19 @@ export type ChartSpec =
   /** Bars per bucket (totals). */
   | { kind: 'bars'; order: number }
   /** Points on a compass axis. */
-  | { kind: 'direction'; order: number };
+  | { kind: 'direction'; order: number }
+  /** Bars of the share of readings per bucket where a flag was set (0–100 %). */
+  | { kind: 'share'; order: number };
 
 export interface MeasurementSpec {
+  /**
+   * What a value is: a number (the default), or a flag that is true or false (`battery_low`).
+   * A flag is stored as a boolean column and aggregates as the share of readings where it was
+   * set; `min`/`max` then bound that share (0 … 1).
+   */
+  type?: 'number' | 'boolean';
+  /** A flag's two states as words in a sentence, false first: `['battery OK', 'battery low']`. */
+  states?: readonly [string, string];
   /** Unit as people read it; empty for a number on its own scale (the UV index). */
   unit: string;
   /** The unit as an ASCII suffix for column names (CSV): `temperature_c`; empty for none. */
@@ -195,6 +205,20 @@ export const MEASUREMENTS = {
     precision: 1,
     chart: { kind: 'band', order: 13, floor: 0 },
   },
+  battery_low: {
+    // True when any of the station's sensors reports a low battery (firmware sends one flag,
+    // voltage or level per sensor; the raw upload keeps each).
+    type: 'boolean',
+    unit: '',
+    unitSuffix: '',
+    min: 0,
+    max: 1,
+    label: 'Battery low',
+    states: ['battery OK', 'battery low'],
+    aggregation: 'share_true',
+    precision: 0,
+    chart: { kind: 'share', order: 14 },
+  },
 } as const satisfies Catalogue;
 
 export type Measurement = keyof typeof MEASUREMENTS;
@@ -207,3 +231,24 @@ export const namesOf = <C extends Catalogue>(catalogue: C) =>
 /** Names whose aggregation is `kind`. */
 export const withAggregation = <C extends Catalogue>(catalogue: C, kind: Aggregation) =>
   namesOf(catalogue).filter((name) => catalogue[name]?.aggregation === kind);
+
+/** Whether a measurement's values are flags (true/false) rather than numbers. */
+export const isFlag = (spec: MeasurementSpec) => spec.type === 'boolean';
+
+/** The names of a catalogue's flag measurements (`battery_low`). */
+export const flagNames = <C extends Catalogue>(catalogue: C) =>
+  namesOf(catalogue).filter((name) => isFlag(catalogue[name] as MeasurementSpec));
+
+/** The value type of a measurement of `C`. */
+export type ValueOf<S> = S extends { type: 'boolean' } ? boolean : number;
+
+/** The names of `C` whose values are numbers. */
+export type NumericNames<C extends Catalogue> = {
+  [K in keyof C & string]: C[K] extends { type: 'boolean' } ? never : K;
+}[keyof C & string];
+
+/** The measurements whose values are numbers: everything but the flags. */
+export type NumericMeasurement = NumericNames<typeof MEASUREMENTS>;
+export const NUMERIC_MEASUREMENT_NAMES = MEASUREMENT_NAMES.filter(
+  (name) => !isFlag(MEASUREMENTS[name]),
+) as NumericMeasurement[];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isFlag, type MeasurementSpec } from './measurements';
 import {
   describeIssues,
   dewPoint,
@@ -31,6 +32,24 @@ describe('readingSchema', () => {
       timestamp: '2026-06-01T11:30:00.000Z',
       temperature: 21.5,
     });
+  });
+
+  it('takes battery_low as true or false (alone, too), and refuses anything else by name', () => {
+    expect(schema.parse({ ...valid, battery_low: true })).toMatchObject({ battery_low: true });
+    expect(
+      schema.parse({ station_id: 'ST-001', timestamp: valid.timestamp, battery_low: false }),
+    ).toMatchObject({ battery_low: false, temperature: null });
+    for (const bad of [1, 0, 'true', 'low', {}]) {
+      expect(problems({ ...valid, battery_low: bad })).toEqual([
+        { path: 'battery_low', message: 'must be true, false or null' },
+      ]);
+      expect(fastReading({ ...valid, battery_low: bad }, NOW)).toBeUndefined();
+    }
+    // A number measurement never takes a boolean.
+    expect(problems({ ...valid, humidity: true })).toEqual([
+      { path: 'humidity', message: 'must be a number or null' },
+    ]);
+    expect(fastReading({ ...valid, humidity: true }, NOW)).toBeUndefined();
   });
 
   it('takes a rain counter with its kind, and refuses a kind alone or an unknown one', () => {
@@ -233,8 +252,9 @@ describe('readingParser (the fast path)', () => {
         timestamp: random() < 0.6 ? '2026-06-01T11:00:00Z' : pick(timestamps),
       };
       for (const name of MEASUREMENT_NAMES) {
-        const { min, max } = MEASUREMENTS[name];
-        const value = random() < 0.9 ? min + random() * (max - min) : pick(numbers);
+        const spec: MeasurementSpec = MEASUREMENTS[name];
+        const valid = isFlag(spec) ? random() < 0.5 : spec.min + random() * (spec.max - spec.min);
+        const value = random() < 0.9 ? valid : pick(numbers);
         if (value !== undefined || random() < 0.5) input[name] = value;
       }
       const input2 = random() < 0.02 ? pick([null, [], 'text', 7]) : input;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { type Catalogue, MEASUREMENT_NAMES, MEASUREMENTS, namesOf } from './measurements';
+import { type Catalogue, isFlag, MEASUREMENT_NAMES, MEASUREMENTS, namesOf } from './measurements';
 
 export { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from './measurements';
 
@@ -53,6 +53,15 @@ export const stationIdSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .regex(STATION_ID_PATTERN, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"');
 
+const flagOf = (catalogue: Catalogue, name: string) =>
+  z
+    .boolean({
+      error: (issue) => (issue.input === undefined ? undefined : 'must be true, false or null'),
+    })
+    .nullish()
+    .transform((value) => value ?? null)
+    .meta({ description: `${(catalogue[name] as Catalogue[string]).label}: true or false` });
+
 const measurementOf = (catalogue: Catalogue, name: string) => {
   const { min, max, unit, label } = catalogue[name] as Catalogue[string];
   const range = `${min} and ${max}${unit ? ` ${unit}` : ''}`;
@@ -68,12 +77,21 @@ const measurementOf = (catalogue: Catalogue, name: string) => {
 };
 
 type MeasurementField = ReturnType<typeof measurementOf>;
+type FlagField = ReturnType<typeof flagOf>;
 
-/** One field per measurement of `catalogue`: a number in its range, or null/absent (→ null). */
+/**
+ * One field per measurement of `catalogue`: a number in its range (a flag: true or false), or
+ * null/absent (→ null).
+ */
 export function measurementShape<C extends Catalogue>(catalogue: C) {
   return Object.fromEntries(
-    namesOf(catalogue).map((name) => [name, measurementOf(catalogue, name)]),
-  ) as { [K in keyof C & string]: MeasurementField };
+    namesOf(catalogue).map((name) => [
+      name,
+      isFlag(catalogue[name] as Catalogue[string])
+        ? flagOf(catalogue, name)
+        : measurementOf(catalogue, name),
+    ]),
+  ) as { [K in keyof C & string]: C[K] extends { type: 'boolean' } ? FlagField : MeasurementField };
 }
 
 /**
@@ -132,7 +150,7 @@ export function readingSchema<C extends Catalogue = typeof MEASUREMENTS>(
     );
 }
 
-/** A validated reading: UTC timestamp, every measurement present as a number or null. */
+/** A validated reading: UTC timestamp, every measurement present as a number (a flag: a boolean) or null. */
 export type Reading = z.output<ReturnType<typeof readingSchema<typeof MEASUREMENTS>>> &
   ReadingExtras;
 /** What a station may send. */
@@ -274,8 +292,16 @@ export function fastReading(
       out[name] = null;
       continue;
     }
-    const { min, max } = catalogue[name] as Catalogue[string];
-    if (typeof value !== 'number' || !(value >= min && value <= max)) return undefined;
+    const spec = catalogue[name] as Catalogue[string];
+    if (typeof value === 'boolean') {
+      if (!isFlag(spec)) return undefined;
+    } else if (
+      typeof value !== 'number' ||
+      isFlag(spec) ||
+      !(value >= spec.min && value <= spec.max)
+    ) {
+      return undefined;
+    }
     out[name] = value;
     present++;
   }

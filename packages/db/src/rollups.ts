@@ -1,11 +1,11 @@
 /*
  * The partial sums kept per measurement, from which every statistic is computed (SPEC §7, §14):
- * count, sum, min and max of every measurement, plus summed unit vectors (sin/cos) of each
- * circular one. The TimescaleDB rollup views store them, and queries over raw rows compute the
+ * count, sum, min and max of every measurement (of a flag, over `flag::int`, so its average is
+ * the share of readings with it set), plus summed unit vectors (sin/cos) of each circular one. The TimescaleDB rollup views store them, and queries over raw rows compute the
  * same columns, so both paths give the same numbers and coarser buckets combine exactly:
  * avg = sum(sum) / sum(count). The column names and SQL here all derive from the catalogue.
  */
-import { type Catalogue, namesOf, withAggregation } from '@weather/core/measurements';
+import { type Catalogue, isFlag, namesOf, withAggregation } from '@weather/core/measurements';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 
 export type Part = 'count' | 'sum' | 'min' | 'max' | 'sin_sum' | 'cos_sum';
@@ -63,6 +63,10 @@ export function rollupColumnNames(catalogue: Catalogue): string[] {
   return ['station_id', 'bucket', 'readings', ...partialColumns(catalogue).map((c) => c.name)];
 }
 
+/** A flag's partial sums are over 0/1 (its sum counts the readings where it was set). */
+const valueCast = (catalogue: Catalogue, measurement: string) =>
+  isFlag(catalogue[measurement] as Catalogue[string]) ? '::int' : '';
+
 /** The partial sums over raw rows, for a grouped select; `column` gives each measurement's column. */
 export function partialsFromRows<C extends Catalogue>(
   catalogue: C,
@@ -73,7 +77,11 @@ export function partialsFromRows<C extends Catalogue>(
       sql`count(*) as readings`,
       ...partialColumns(catalogue).map((c) => {
         const [open, close] = FROM_ROWS[c.part];
-        return sql`${sql.raw(open)}${column(c.measurement)}${sql.raw(close)} as ${sql.identifier(c.name)}`;
+        const cast = valueCast(catalogue, c.measurement);
+        const value = cast
+          ? sql`(${column(c.measurement)})${sql.raw(cast)}`
+          : column(c.measurement);
+        return sql`${sql.raw(open)}${value}${sql.raw(close)} as ${sql.identifier(c.name)}`;
       }),
     ],
     sql`,\n`,
@@ -102,7 +110,7 @@ export function rollupColumnsSql(catalogue: Catalogue): string {
     const key = c.part === 'sin_sum' || c.part === 'cos_sum' ? c.name : c.measurement;
     byMeasurement.set(key, [
       ...(byMeasurement.get(key) ?? []),
-      `${open}${c.measurement}${close} AS ${c.name}`,
+      `${open}${c.measurement}${valueCast(catalogue, c.measurement)}${close} AS ${c.name}`,
     ]);
   }
   return ['count(*) AS readings', ...[...byMeasurement.values()].map((parts) => parts.join(', '))]

@@ -1,4 +1,5 @@
-import { MEASUREMENT_NAMES, readingSchema } from '@weather/core/reading';
+import { isFlag } from '@weather/core/measurements';
+import { MEASUREMENT_NAMES, MEASUREMENTS, readingSchema } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, insertReadings, rowsOf, type StoredReading } from '../src';
@@ -20,6 +21,8 @@ const dataset: StoredReading[] = Array.from({ length: 2 * 52 }, (_, i) => {
       humidity: 80 - step / 2,
       wind_direction: (350 + step * 3) % 360,
       precipitation: step % 3 === 0 ? 0.2 : 0,
+      // A flag: its partial sums are over 0/1 (the share of readings with a low battery).
+      battery_low: step % 4 === 0 ? null : step % 4 === 1,
     }),
     received_at: '2026-05-10T13:00:00.000Z',
   };
@@ -35,7 +38,12 @@ const columns = MEASUREMENT_NAMES.flatMap((m) => [
 /** Hourly rows as the continuous aggregate defines them, computed from raw rows. */
 const rawHourly = sql.raw(`
   select station_id, date_bin('1 hour', ts, timestamptz '2000-01-01') as bucket, count(*)::int as readings,
-  ${MEASUREMENT_NAMES.map((m) => `count(${m})::int as ${m}_count, sum(${m}) as ${m}_sum, min(${m}) as ${m}_min, max(${m}) as ${m}_max`).join(',\n  ')}
+  ${MEASUREMENT_NAMES.map((name) => {
+    const m = isFlag(MEASUREMENTS[name]) ? `${name}::int` : name;
+    // node-postgres returns a bigint sum as text; PGlite as a number.
+    const sum = m === name ? `sum(${m})` : `sum(${m})::int`;
+    return `count(${m})::int as ${name}_count, ${sum} as ${name}_sum, min(${m}) as ${name}_min, max(${m}) as ${name}_max`;
+  }).join(',\n  ')}
   from weather_readings group by 1, 2 order by 1, 2`);
 
 const cagg = sql.raw(`
@@ -90,6 +98,9 @@ describe('hourly aggregates: TimescaleDB continuous aggregate vs raw rows on Pos
       bucket: '2026-05-10T06:00:00.000Z',
       readings: 9,
       temperature_count: 7,
+      // 06:00–06:56 holds steps 0–8: battery_low null at 0, 4, 8; true at 1 and 5.
+      battery_low_count: 6,
+      battery_low_sum: 2,
     });
   });
 });

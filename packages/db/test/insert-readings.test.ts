@@ -1,7 +1,14 @@
 import { readingSchema } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, insertReadings, isHypertable, rowsOf, type StoredReading } from '../src';
+import {
+  type Database,
+  getAggregate,
+  insertReadings,
+  isHypertable,
+  rowsOf,
+  type StoredReading,
+} from '../src';
 import { numberArray, textArray } from '../src/queries/fragments';
 import { createTestDatabase, createTimescaleTestDb } from '../src/testing';
 
@@ -104,5 +111,22 @@ describe.each(backends)('insertReadings on $name', (backend) => {
     expect(await unnest(textArray(texts), 'text')).toEqual(texts);
     const stored = await unnest(numberArray(numbers), 'float8');
     expect(stored.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
+    expect(await unnest(numberArray([true, null, false]), 'boolean')).toEqual([true, null, false]);
+  });
+
+  it('stores a flag as a boolean, and aggregates it as the share of readings with it set', async () => {
+    const flags = [true, false, null, true, false];
+    await insertReadings(
+      db,
+      flags.map((battery_low, i) => ({ ...reading('BATT', i, 10), battery_low })),
+    );
+    const stored = rowsOf<{ battery_low: boolean | null }>(
+      await db.execute(
+        sql`select battery_low from weather_readings where station_id = 'BATT' order by ts`,
+      ),
+    );
+    expect(stored.map((r) => r.battery_low)).toEqual(flags);
+    const { measurements } = await getAggregate(db, { stationId: 'BATT' });
+    expect(measurements.battery_low).toEqual({ count: 4, min: 0, max: 1, avg: 0.5 });
   });
 });

@@ -44,7 +44,8 @@ function correlation(xs: number[], ys: number[]) {
 }
 
 const SIMULATED = MEASUREMENT_NAMES.filter(
-  (name): name is SimulatedMeasurement => name !== 'dew_point' && name !== 'rain_counter',
+  (name): name is SimulatedMeasurement =>
+    name !== 'dew_point' && name !== 'rain_counter' && name !== 'battery_low',
 );
 
 describe('station weather over a simulated week', () => {

@@ -4,9 +4,13 @@ import type { StationProfile } from './stations';
 
 /**
  * What a simulated station measures. The dew point is left to ingest (which derives it, as for
- * most real firmware), and a rain counter is the upload protocols' business (`protocols.ts`).
+ * most real firmware); a rain counter and battery flags are the upload protocols' business
+ * (`firmware.ts`).
  */
-export type SimulatedMeasurement = Exclude<Measurement, 'dew_point' | 'rain_counter'>;
+export type SimulatedMeasurement = Exclude<
+  Measurement,
+  'dew_point' | 'rain_counter' | 'battery_low'
+>;
 /** One reading's measurements, every one present, rounded and inside their catalogue ranges. */
 export type Measurements = Record<SimulatedMeasurement, number>;
 

@@ -47,6 +47,7 @@ describe('chartsFor', () => {
       { name: 'uv_index', kind: 'band', wide: false, floor: 0 },
       { name: 'rain_rate', kind: 'band', wide: false, floor: 0 },
       { name: 'rain_counter', kind: 'band', wide: false, floor: 0 },
+      { name: 'battery_low', kind: 'share', wide: false },
     ]);
   });
 
@@ -62,6 +63,7 @@ describe('chartsFor', () => {
       'wind_direction',
       'precipitation',
       ...SPEC14_BANDS,
+      'battery_low',
     ]);
     expect(charts[3]).toEqual({ name: 'net_radiation', kind: 'band', wide: false, floor: 0 });
   });
@@ -82,6 +84,8 @@ describe('names by chart and aggregation', () => {
     expect(namesWithAggregation(EXTENDED, 'max')).toEqual(['rain_rate']);
     expect(namesWithAggregation(EXTENDED, 'last')).toEqual(['rain_counter']);
     expect(namesWithAggregation(EXTENDED, 'circular_mean')).toEqual(['wind_direction']);
+    expect(namesWithAggregation(EXTENDED, 'share_true')).toEqual(['battery_low']);
+    expect(namesWithChart(EXTENDED, 'share')).toEqual(['battery_low']);
   });
 
   it('takes display decimals from precision', () => {
@@ -99,6 +103,7 @@ describe('names by chart and aggregation', () => {
       uv_index: 1,
       rain_rate: 1,
       rain_counter: 1,
+      battery_low: 0,
       net_radiation: 0,
     });
   });

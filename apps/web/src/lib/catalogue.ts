@@ -106,7 +106,7 @@ export function headlineFor<C extends Catalogue>(catalogue: C): HeadlineColumn<N
 export function measurementsPresent<Name extends string>(
   names: readonly Name[],
   buckets: readonly Partial<Record<Name, { count: number } | null>>[],
-  latest?: Partial<Record<Name, number | null>> | null,
+  latest?: Partial<Record<Name, number | boolean | null>> | null,
 ): Set<Name> {
   return new Set(
     names.filter(

@@ -15,6 +15,7 @@ import {
   isolatedIndexes,
   niceScale,
   precipitationSeries,
+  shareSeries,
   timeTicks,
   toBand,
 } from './chart-data';
@@ -41,6 +42,7 @@ function bucket(t: number, over: Partial<Bucket> = {}): Bucket {
     uv_index: null,
     rain_rate: null,
     rain_counter: null,
+    battery_low: null,
     ...over,
   };
 }
@@ -181,6 +183,21 @@ describe('niceScale', () => {
   });
 });
 
+describe('shareSeries', () => {
+  it('turns a flag’s bucket mean into the percent of readings, null where it has none', () => {
+    const slots = [
+      { t: T0, bucket: bucket(T0, { battery_low: stats(0, 0.25, 1, 4) }) },
+      { t: T0 + MIN, bucket: bucket(T0 + MIN) },
+      { t: T0 + 2 * MIN, bucket: null },
+    ];
+    expect(shareSeries(slots, 'battery_low')).toEqual([
+      { t: T0, percent: 25 },
+      { t: T0 + MIN, percent: null },
+      { t: T0 + 2 * MIN, percent: null },
+    ]);
+  });
+});
+
 describe('formatValue', () => {
   it.each([
     ['temperature', 12.345, '12.3 °C'],
@@ -193,6 +210,11 @@ describe('formatValue', () => {
     ['wind_direction', 22, 'NNE 22°'],
     ['wind_direction', 359.7, 'N 0°'],
     ['wind_direction', 225, 'SW 225°'],
+    // A flag: a reading says yes or no, a bucket or range the share of its readings.
+    ['battery_low', true, 'yes'],
+    ['battery_low', false, 'no'],
+    ['battery_low', 0.25, '25%'],
+    ['battery_low', 0, '0%'],
   ] as const)('%s %s → %s', (measurement, value, text) => {
     expect(formatValue(measurement, value)).toBe(text);
   });

@@ -1,6 +1,11 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@weather/api';
-import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
+import {
+  flagNames,
+  MEASUREMENTS,
+  type Measurement,
+  type MeasurementSpec,
+} from '@weather/core/measurements';
 import {
   decimalsFor,
   type NamesWithAggregation,
@@ -129,6 +134,23 @@ export function sumSeries(
     t,
     sum: measurement ? (bucket?.[measurement]?.sum ?? null) : null,
   }));
+}
+
+/** Flags drawn as the share of readings per bucket where they were set. */
+export type ShareMeasurement = NamesWithAggregation<typeof MEASUREMENTS, 'share_true'>;
+
+export interface SharePoint {
+  t: number;
+  /** Percent of the bucket's readings with the flag set; null where it has no reading of it. */
+  percent: number | null;
+}
+
+/** The share of readings per slot with a flag set (a low battery), in percent. */
+export function shareSeries(slots: readonly Slot[], measurement: ShareMeasurement): SharePoint[] {
+  return slots.map(({ t, bucket }) => {
+    const share = bucket?.[measurement]?.avg ?? null;
+    return { t, percent: share === null ? null : share * 100 };
+  });
 }
 
 /** `sumSeries` of the catalogue's first total, under the name its tests use. */
@@ -282,9 +304,18 @@ export const labelOf = (measurement: Measurement): string => MEASUREMENTS[measur
 /** A compass direction: shown as a compass point, without min and max. */
 export const isDirection = (measurement: Measurement) => DIRECTIONS.has(measurement);
 
-/** The number alone, at the measurement's precision ("12.3", "71", "NNE 22°" for direction). */
-export function formatNumber(measurement: Measurement, value: number | null): string {
+const FLAGS: ReadonlySet<string> = new Set(flagNames(MEASUREMENTS));
+/** A flag (battery low): a reading's value is yes or no, a bucket's the share of readings with it set. */
+export const isFlagMeasurement = (measurement: Measurement) => FLAGS.has(measurement);
+
+/**
+ * The value alone, at the measurement's precision ("12.3", "71", "NNE 22°" for direction); a
+ * flag's reading "yes" or "no", and its share over a bucket or range as a percentage ("25%").
+ */
+export function formatNumber(measurement: Measurement, value: number | boolean | null): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (value === null || !Number.isFinite(value)) return '–';
+  if (isFlagMeasurement(measurement)) return `${Math.round(value * 100)}%`;
   if (isDirection(measurement)) {
     const degrees = Math.round(((value % 360) + 360) % 360) % 360;
     return `${compassPoint(degrees)} ${degrees}°`;
@@ -294,10 +325,17 @@ export function formatNumber(measurement: Measurement, value: number | null): st
   return Number(text) === 0 ? (0).toFixed(DECIMALS[measurement]) : text;
 }
 
+/** A flag's state in words ("battery low", "battery OK"), from the catalogue. */
+export function flagText(measurement: Measurement, value: boolean): string {
+  const spec: MeasurementSpec = MEASUREMENTS[measurement];
+  const [off, on] = spec.states ?? [`not ${spec.label.toLowerCase()}`, spec.label.toLowerCase()];
+  return value ? on : off;
+}
+
 /** A value with its unit: "12.3 °C", "71%", "1013.2 hPa", "NNE 22°"; "–" for no value. */
-export function formatValue(measurement: Measurement, value: number | null): string {
+export function formatValue(measurement: Measurement, value: number | boolean | null): string {
   const number = formatNumber(measurement, value);
-  if (number === '–' || isDirection(measurement)) return number;
+  if (number === '–' || isDirection(measurement) || isFlagMeasurement(measurement)) return number;
   const unit = unitOf(measurement);
   return unit === '%' || unit === '' ? `${number}${unit}` : `${number} ${unit}`;
 }

@@ -39,6 +39,16 @@ describe('latestValues', () => {
     expect([...headline, ...more].every((v) => v.marks.length === 0)).toBe(true);
   });
 
+  it('says a flag in words, without a label: "battery low", "battery OK"', () => {
+    for (const [battery_low, text] of [
+      [true, 'battery low'],
+      [false, 'battery OK'],
+    ] as const) {
+      const { more } = latestValues(reading({ temperature: 5, battery_low }));
+      expect(more).toEqual([{ name: 'battery_low', label: '', value: text, marks: [] }]);
+    }
+  });
+
   it('marks a derived value, and shows a value dropped as out of range as missing with its mark', () => {
     const latest = reading({
       temperature: 20,

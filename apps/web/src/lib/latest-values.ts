@@ -1,6 +1,12 @@
 import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import { headlineFor } from './catalogue';
-import { formatValue, isDirection, type ReadingRow } from './chart-data';
+import {
+  flagText,
+  formatValue,
+  isDirection,
+  isFlagMeasurement,
+  type ReadingRow,
+} from './chart-data';
 
 /** What a latest value's QC flags say about it, as marks beside it (SPEC §14). */
 export type QcMark = 'derived' | 'out_of_range' | 'counter_reset';
@@ -8,7 +14,7 @@ export type QcMark = 'derived' | 'out_of_range' | 'counter_reset';
 /** One of a station's newest values: "wind 3.3 m/s from NNE 22°", with its QC marks. */
 export interface LatestValue {
   name: Measurement;
-  /** "temperature", "wind": lower case, as the value reads in a sentence. */
+  /** "temperature", "wind": lower case, as the value reads in a sentence; empty for a flag, whose value says it. */
   label: string;
   /** The value with its unit (and the one shown beside it); null when the reading has none. */
   value: string | null;
@@ -39,6 +45,8 @@ const inSentence = (label: string) =>
 function valueText(latest: ReadingRow, name: Measurement, beside?: Measurement): string | null {
   const value = latest[name];
   if (value === null) return null;
+  // A flag says itself in words: "battery low", "battery OK".
+  if (typeof value === 'boolean') return flagText(name, value);
   let text = formatValue(name, value);
   // The counter's kind says what it counts since (its day, its year, ever).
   if (name === 'rain_counter' && latest.rain_counter_kind) text += ` (${latest.rain_counter_kind})`;
@@ -55,7 +63,7 @@ function valueText(latest: ReadingRow, name: Measurement, beside?: Measurement):
 export function latestValues(latest: ReadingRow): { headline: LatestValue[]; more: LatestValue[] } {
   const item = (name: Measurement, label: string, beside?: Measurement): LatestValue => ({
     name,
-    label: inSentence(label),
+    label: isFlagMeasurement(name) ? '' : inSentence(label),
     value: valueText(latest, name, beside),
     marks: marksOf(latest, name),
   });

@@ -1,4 +1,8 @@
-import { type FirmwareUnit, PROTOCOL_FIELDS } from '@weather/contracts/station-protocols';
+import {
+  BATTERY_ENCODINGS,
+  type FirmwareUnit,
+  PROTOCOL_FIELDS,
+} from '@weather/contracts/station-protocols';
 import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import type { Protocol, QcFlags } from '@weather/core/reading';
 import { type Database, lastRawUpload, type RawUploadRow } from '@weather/db';
@@ -12,7 +16,7 @@ export interface UploadField {
    * The measurement it was stored as, with the stored (SI) value (null: stored as missing, see
    * the note); null when it is no measurement's field.
    */
-  stored: { measurement: Measurement; value: number | null; unit: string } | null;
+  stored: { measurement: Measurement; value: number | boolean | null; unit: string } | null;
   /** Why it was not stored, or how it was read (a conversion, a rain counter). */
   note: string | null;
 }
@@ -59,7 +63,12 @@ export function describeUpload(row: RawUploadRow): LastUpload {
       // A key of a measurement whose value was refused (out of range, -9999) is stored as
       // missing (SPEC §13); an unknown key is kept raw only.
       if (!mapping) return { field, sent, stored: null, note: dropped };
-      const measurement = 'counter' in mapping ? 'rain_counter' : mapping.measurement;
+      const measurement =
+        'counter' in mapping
+          ? 'rain_counter'
+          : 'battery' in mapping
+            ? 'battery_low'
+            : mapping.measurement;
       const { unit } = MEASUREMENTS[measurement];
       return { field, sent, stored: { measurement, value: null, unit }, note: dropped };
     }
@@ -88,6 +97,14 @@ export function describeUpload(row: RawUploadRow): LastUpload {
         sent,
         stored: { measurement: 'rain_counter', value: reading.rain_counter, unit: 'mm' },
         note: `${mapping.counter} rain counter, from in; precipitation is its increase`,
+      };
+    }
+    if ('battery' in mapping) {
+      return {
+        field,
+        sent,
+        stored: { measurement: 'battery_low', value: reading.battery_low, unit: '' },
+        note: `${BATTERY_ENCODINGS[mapping.battery].about}; any sensor low makes battery_low true`,
       };
     }
     const { measurement, unit } = mapping;

@@ -19,8 +19,11 @@ export const numberOrNull = (value: unknown): number | null =>
  * quotes and escapes every element, a visible cost at tens of thousands of rows a second.
  */
 
-/** `{1.5,NULL,3}`: JavaScript's number text (exponents included) is valid float8 input. */
-export function numberArray(values: readonly (number | null)[]): string {
+/**
+ * `{1.5,NULL,3}`: JavaScript's number text (exponents included) is valid float8 input, and
+ * `true`/`false` are valid boolean input.
+ */
+export function numberArray(values: readonly (number | boolean | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
 

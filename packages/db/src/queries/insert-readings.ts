@@ -1,10 +1,15 @@
-import { MEASUREMENT_NAMES } from '@weather/core/measurements';
+import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import type { Reading } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
 import { weatherReadings } from '../schema';
+import { columnType } from '../schema/readings';
 import { numberArray, textArray } from './fragments';
 import { derivePrecipitation } from './rain-counters';
+
+const COLUMN_TYPES = Object.fromEntries(
+  MEASUREMENT_NAMES.map((name) => [name, columnType(MEASUREMENTS[name])]),
+) as Record<Measurement, string>;
 
 export interface StoredReading extends Reading {
   received_at: string;
@@ -39,7 +44,8 @@ async function insertRows(db: Database, readings: readonly StoredReading[]): Pro
   if (readings.length === 0) return 0;
   const text = (values: (string | null)[]) => sql.param(textArray(values));
   const measurements = MEASUREMENT_NAMES.map(
-    (name) => sql`${sql.param(numberArray(readings.map((r) => r[name])))}::float8[]`,
+    (name) =>
+      sql`${sql.param(numberArray(readings.map((r) => r[name])))}::${sql.raw(COLUMN_TYPES[name])}[]`,
   );
   const stations = stationPointers(readings);
   const raws = readings.filter((r) => r.raw !== undefined);

@@ -52,8 +52,9 @@ export type PartialsRow = { readings?: unknown } & {
 /**
  * Turns a row of partial sums into one measurement's statistics. Made once per measurement with
  * its column names spelled out, so a row costs property reads only (a time series converts
- * thousands of these per answer). `max`, `last` and `share_true` have no measurement yet and
- * get the plain mean until one needs its own statistic.
+ * thousands of these per answer). `max` and `last` get the plain figures (their readers pick
+ * `max`); for a `share_true` flag, whose partial sums are over 0/1, `avg` is the share of
+ * readings with it set.
  */
 function statsReader(
   name: string,

@@ -1,20 +1,40 @@
-import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
+import { type Catalogue, isFlag, MEASUREMENTS, namesOf } from '@weather/core/measurements';
 import type { QcFlags, RainCounterKind, RawFields } from '@weather/core/reading';
-import { doublePrecision, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 const measurement = () => doublePrecision();
+const flag = () => boolean();
 const tstz = () => timestamp({ withTimezone: true, mode: 'date', precision: 3 });
 
 type MeasurementColumns<C extends Catalogue> = {
-  [K in keyof C & string]: ReturnType<typeof measurement>;
+  [K in keyof C & string]: C[K] extends { type: 'boolean' }
+    ? ReturnType<typeof flag>
+    : ReturnType<typeof measurement>;
 };
 
-/** One nullable float8 column per measurement of `catalogue`, keyed (and named) as in the catalogue. */
+/**
+ * One nullable column per measurement of `catalogue`, keyed (and named) as in the catalogue:
+ * float8, or boolean for a flag.
+ */
 export function measurementColumns<C extends Catalogue>(catalogue: C): MeasurementColumns<C> {
   return Object.fromEntries(
-    namesOf(catalogue).map((name) => [name, measurement()]),
+    namesOf(catalogue).map((name) => [
+      name,
+      isFlag(catalogue[name] as Catalogue[string]) ? flag() : measurement(),
+    ]),
   ) as MeasurementColumns<C>;
 }
+
+/** The PostgreSQL type of a measurement's column. */
+export const columnType = (spec: Catalogue[string]) => (isFlag(spec) ? 'boolean' : 'float8');
 
 /** `weather_readings` for a catalogue; the schema exports it for the default one (SPEC §14). */
 export function readingsTable<C extends Catalogue>(catalogue: C) {

@@ -8,7 +8,7 @@ import { formatValue } from '@/lib/chart-data';
 import { isStale, relativeTime } from '@/lib/format';
 import { Sparkline } from './sparkline';
 
-type Latest = Record<Measurement, number | null> | null;
+type Latest = Record<Measurement, number | boolean | null> | null;
 
 export interface StationRow {
   station_id: string;
@@ -37,7 +37,8 @@ function sortValue(row: StationRow, key: SortKey): string | number {
   if (key === 'station') return labelOf(row).toLowerCase();
   // ISO times sort as text; a station never seen sorts before every time.
   if (key === 'last_seen') return row.last_seen ?? '';
-  return row.latest?.[key] ?? Number.NEGATIVE_INFINITY;
+  const value = row.latest?.[key] ?? Number.NEGATIVE_INFINITY;
+  return typeof value === 'boolean' ? Number(value) : value;
 }
 
 /** Every station with its newest values; sortable, filterable; stale stations marked. */

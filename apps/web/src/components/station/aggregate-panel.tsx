@@ -8,6 +8,7 @@ import {
   formatDateTime,
   formatValue,
   isDirection,
+  isFlagMeasurement,
   labelOf,
 } from '@/lib/chart-data';
 
@@ -85,6 +86,10 @@ function StatTile({ name, aggregate }: { name: Measurement; aggregate: Aggregate
     // Min and max of a compass direction say nothing (350° and 10° are neighbours).
     kind = '';
     detail = [`from the ${compassName(stats.avg)}`];
+  } else if (isFlagMeasurement(name)) {
+    // A flag's mean is the share of readings with it set; its min and max are 0 or 1.
+    kind = 'share';
+    detail = [`of ${stats.count} readings`];
   } else if ('sum' in stats) {
     kind = 'total';
     main = formatValue(name, stats.sum);

@@ -2,7 +2,7 @@
 
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@weather/api';
-import { formatDateTime, formatValue, labelOf } from '@/lib/chart-data';
+import { flagText, formatDateTime, formatValue, labelOf } from '@/lib/chart-data';
 import { PROTOCOL_LABELS, qcSummary } from '@/lib/raw-upload';
 import { errorMessage, type QueryError } from './query-errors';
 
@@ -92,6 +92,7 @@ function UploadPanel({ upload }: { upload: Upload }) {
 function storedAs(stored: Upload['fields'][number]['stored']): string {
   if (!stored) return 'not stored';
   const label = labelOf(stored.measurement);
+  if (typeof stored.value === 'boolean') return flagText(stored.measurement, stored.value);
   return stored.value === null
     ? `${label}, missing`
     : `${label} ${formatValue(stored.measurement, stored.value)}`;

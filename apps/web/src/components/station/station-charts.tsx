@@ -7,6 +7,7 @@ import { BarsChart } from '@/components/charts/bars-chart';
 import { ChartFrame, ChartSkeleton } from '@/components/charts/chart-frame';
 import type { TimeFrame } from '@/components/charts/chart-parts';
 import { DirectionChart } from '@/components/charts/direction-chart';
+import { ShareChart } from '@/components/charts/share-chart';
 import { type ChartEntry, chartLayout, chartsFor } from '@/lib/catalogue';
 import {
   bandSeries,
@@ -16,6 +17,7 @@ import {
   INTERVAL_MS,
   labelOf,
   type Slot,
+  shareSeries,
   sumSeries,
   type TimeseriesResult,
   unitOf,
@@ -99,8 +101,14 @@ function MeasurementChart({
   return (
     <ChartFrame
       testId={testIdOf(spec.name)}
-      title={spec.kind === 'bars' ? `${label} per bucket` : label}
-      unit={unitOf(spec.name)}
+      title={
+        spec.kind === 'bars'
+          ? `${label} per bucket`
+          : spec.kind === 'share'
+            ? `${label}, share of readings`
+            : label
+      }
+      unit={spec.kind === 'share' ? '%' : unitOf(spec.name)}
       color={color}
       height={height}
       empty={hasValues ? undefined : `No ${label.toLowerCase()} readings in this range`}
@@ -110,6 +118,15 @@ function MeasurementChart({
         if (spec.kind === 'bars') {
           return (
             <BarsChart points={sumSeries(slots, spec.name)} measurement={spec.name} {...common} />
+          );
+        }
+        if (spec.kind === 'share') {
+          return (
+            <ShareChart
+              points={shareSeries(slots, spec.name)}
+              measurement={spec.name}
+              {...common}
+            />
           );
         }
         if (spec.kind === 'direction') {

@@ -66,7 +66,8 @@ function LatestValues({ values }: { values: LatestValue[] }) {
     <Fragment key={v.name}>
       {i > 0 ? ' · ' : null}
       <span className="latest-value" data-testid={`latest-${v.name}`}>
-        {v.label} {v.value ?? '–'}
+        {v.label ? `${v.label} ` : null}
+        {v.value ?? '–'}
         {v.marks.map((mark) => (
           <QcBadge key={mark} mark={mark} name={v.name} />
         ))}

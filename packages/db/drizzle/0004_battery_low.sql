@@ -1,0 +1,1 @@
+ALTER TABLE "weather_readings" ADD COLUMN "battery_low" boolean;
