@@ -81,8 +81,14 @@ test('operators: an admin manages stations, users and keys; a viewer and a visit
   await expect(userMenu(page).getByRole('link', { name: 'API keys' })).toBeVisible();
 
   // Register a station with a name and a place.
-  await page.getByRole('button', { name: 'Register a station' }).click();
+  // A click that lands before the page has hydrated opens nothing: click until the form is open.
   const register = page.getByRole('form', { name: 'Register a station' });
+  await expect(async () => {
+    if (!(await register.isVisible())) {
+      await page.getByRole('button', { name: 'Register a station' }).click();
+    }
+    await expect(register).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
   await register.getByLabel('Station id').fill(GARDEN.id);
   await register.getByLabel('Name').fill(GARDEN.name);
   await register.getByLabel('Latitude (°)').fill(GARDEN.latitude);
