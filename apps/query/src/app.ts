@@ -124,6 +124,8 @@ export async function createApp(deps: AppDeps) {
 
   const hidden = { schema: { hide: true } };
   app.get('/stations', hidden, answer);
+  app.get('/stations/:station_id/health', hidden, answer);
+  app.get('/fleet/health', hidden, answer);
   app.get('/weather/*', hidden, answer);
   return app;
 }

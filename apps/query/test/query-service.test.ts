@@ -203,6 +203,17 @@ describe("the seed's query API on the query service", () => {
       [up, `/weather/last-upload/${station}`, 401, badKey],
       [up, long.replace('/weather/', '/weather/last-upload/'), 414],
       [down, `/weather/last-upload/${station}`, 503],
+      [up, '/fleet/health', 200],
+      [up, '/fleet/health?q=%ZZ', 400],
+      [up, '/fleet/health', 401, badKey],
+      [up, long.replace(`/weather/${station}`, '/fleet/health'), 414],
+      [down, '/fleet/health', 503],
+      [up, `/stations/${station}/health`, 200],
+      [up, `/stations/${station}/health?days=0`, 400],
+      [up, '/stations/NOPE/health', 404],
+      [up, `/stations/${station}/health`, 401, badKey],
+      [up, long.replace(`/weather/${station}`, `/stations/${station}/health`), 414],
+      [down, `/stations/${station}/health`, 503],
     ];
     for (const [target, url, status, headers] of cases) {
       const res = await target.inject({ url, headers });

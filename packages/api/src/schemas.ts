@@ -1,3 +1,4 @@
+import { HEALTH_STATES } from '@weather/core/health';
 import {
   type Aggregation,
   type Catalogue,
@@ -263,4 +264,75 @@ export const lastUploadResult = z.object({
     })
     .nullable()
     .meta({ description: 'Null when the station never uploaded over a station protocol' }),
+});
+
+/** A station's health (SPEC §17): its state and what it was decided from. */
+export const stationHealth = z.object({
+  station_id: z.string(),
+  name: z.string().nullable(),
+  tags: z.array(z.string()),
+  timezone: z.string(),
+  state: z.enum(HEALTH_STATES).meta({
+    description:
+      '`never_seen`; `online`; `late`: silent for more than 1.5 × the expected interval; `offline`: more than 3 × and at least 5 minutes',
+  }),
+  last_seen: z.string().nullable().meta({ description: 'When a reading last arrived' }),
+  last_reading_at: z.string().nullable().meta({ description: 'Timestamp of the newest reading' }),
+  expected_interval_s: z
+    .number()
+    .meta({ description: 'Seconds between readings the state is judged by' }),
+  interval_source: z.enum(['registered', 'learned', 'assumed']).meta({
+    description:
+      '`registered` with the station; `learned`: the median spacing of its newest readings; `assumed`: 60 s until it can be learned',
+  }),
+  silent_s: z.number().nullable().meta({ description: 'Seconds since `last_seen`' }),
+  clock_skew_s: z.number().nullable().meta({
+    description:
+      'Median of received − observed time over its readings received in the last hour, in s: positive when its clock is slow (or it uploads late), negative when fast',
+  }),
+  battery_low: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'Its newest battery state; null when it reports none' }),
+  readings_today: z.number().meta({ description: 'Readings stored for its local day so far' }),
+  completeness_today: z.number().nullable().meta({
+    description: 'Share (0–1) of the readings expected so far today that are stored',
+  }),
+});
+
+/** Every station's health and how many are in each state. */
+export const fleetHealth = z.object({
+  at: z.string(),
+  counts: z.object(
+    Object.fromEntries(HEALTH_STATES.map((s) => [s, z.number()])) as Record<
+      (typeof HEALTH_STATES)[number],
+      z.ZodNumber
+    >,
+  ),
+  stations: z.array(stationHealth),
+});
+
+/** One station's health with completeness per local day and its gaps. */
+export const stationHealthDetail = stationHealth.extend({
+  late_after_s: z.number(),
+  offline_after_s: z.number(),
+  gap_threshold_s: z.number().meta({ description: 'A silence longer than this is a gap' }),
+  days: z.array(
+    z.object({
+      day: z.string().meta({ description: 'Station-local date, YYYY-MM-DD' }),
+      readings: z.number(),
+      expected: z.number().meta({ description: 'Readings expected that day (so far, for today)' }),
+      completeness: z.number().meta({ description: 'readings / expected, at most 1' }),
+    }),
+  ),
+  gaps: z.array(
+    z.object({
+      start: z.string().meta({ description: 'The last reading before the silence' }),
+      end: z
+        .string()
+        .nullable()
+        .meta({ description: 'The first reading after it; null while it lasts' }),
+      seconds: z.number(),
+    }),
+  ),
 });

@@ -5,7 +5,8 @@ import { createTestDatabase } from '@weather/db/testing';
 import { storedReading } from '@weather/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiContext, createCaller, handleRest, QueryCache } from '../src';
+import { type ApiContext, createCaller, QueryCache } from '../src';
+import { restGet } from './rest';
 
 // weather.lastUpload over a real PostgreSQL database, as tRPC and as REST: an Ecowitt station's
 // newest upload field by field, a JSON-only station (no upload), and the station errors.
@@ -63,10 +64,7 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
-async function rest(path: string) {
-  const res = await handleRest(new Request(`http://localhost/api${path}`), context, '/api');
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const rest = (path: string) => restGet(path, context);
 
 describe('weather.lastUpload', () => {
   it('answers the newest upload field by field, with the stored values and QC flags', async () => {

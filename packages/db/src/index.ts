@@ -14,6 +14,13 @@ export {
   type PrecipitationStats,
 } from './queries/aggregate';
 export { InvalidCursorError } from './queries/cursor';
+export {
+  type Gap,
+  readingGaps,
+  readingsPerDay,
+  type StationHealthFacts,
+  stationHealthFacts,
+} from './queries/health';
 export { insertReadings, type StoredReading } from './queries/insert-readings';
 export {
   type MeasurementStatsOf,

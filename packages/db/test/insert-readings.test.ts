@@ -6,6 +6,7 @@ import {
   getAggregate,
   insertReadings,
   isHypertable,
+  registerStation,
   rowsOf,
   type StoredReading,
 } from '../src';
@@ -112,6 +113,23 @@ describe.each(backends)('insertReadings on $name', (backend) => {
     const stored = await unnest(numberArray(numbers), 'float8');
     expect(stored.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
     expect(await unnest(numberArray([true, null, false]), 'boolean')).toEqual([true, null, false]);
+  });
+
+  it('counts stored readings per station-local day, duplicates never', async () => {
+    await registerStation(db, 'DAYS-TOKYO', { timezone: 'Asia/Tokyo' });
+    // 2026-06-01 14:00–15:59 UTC is 23:00–00:59 in Tokyo: minutes 840–959 span two local days.
+    const batch = [840, 899, 900, 959].map((minute) => reading('DAYS-TOKYO', minute, 10));
+    await insertReadings(db, batch);
+    await insertReadings(db, [...batch, reading('DAYS-TOKYO', 960, 10)]);
+    const days = rowsOf<{ day: string; readings: number }>(
+      await db.execute(sql`
+        select to_char(day, 'YYYY-MM-DD') as day, readings from station_days
+        where station_id = 'DAYS-TOKYO' order by day`),
+    );
+    expect(days).toEqual([
+      { day: '2026-06-01', readings: 2 },
+      { day: '2026-06-02', readings: 3 },
+    ]);
   });
 
   it('stores a flag as a boolean, and aggregates it as the share of readings with it set', async () => {

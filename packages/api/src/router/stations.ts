@@ -1,3 +1,4 @@
+import { HEALTH_STATES } from '@weather/core/health';
 import { issueToken } from '@weather/core/tokens';
 import {
   addCredential,
@@ -21,15 +22,18 @@ import { stationFields } from '@weather/registry/schemas';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import {
+  fleetHealth as fleetHealthSchema,
   readingRow,
   type registryCredential,
   registryCredential as registryCredentialSchema,
   registryStation,
+  stationHealthDetail,
   stationParam,
   stationRegistry,
   stationSummary,
   stationsPage,
 } from '../schemas';
+import { fleetHealth, stationHealth } from '../services/health';
 import { listStationsPage, type StationsQuery, stationsQuery } from '../services/stations';
 import {
   type ApiContext,
@@ -40,6 +44,18 @@ import {
   syncOutput,
   viewerProcedure,
 } from '../trpc';
+
+const fleetHealthQuery = z
+  .object({
+    state: z.array(z.enum(HEALTH_STATES)).max(HEALTH_STATES.length).optional().meta({
+      description:
+        'Only stations in these states (the counts are always of every station); REST: `state=late&state=offline`',
+    }),
+  })
+  .optional();
+
+/** Health moves with time as well as with readings: a short TTL keeps states fresh. */
+const HEALTH_ENTRY = { params: null, ttlSeconds: 5 };
 
 /** The station list changes with every reading; its version key invalidates it, the TTL bounds it. */
 const LIST_ENTRY = { params: null, ttlSeconds: 60 };
@@ -92,6 +108,58 @@ export const stationsRouter = router({
     .input(z.object({ station_id: stationParam }))
     .output(syncOutput(stationSummary))
     .query(({ ctx, input }) => stationSummaryOf(ctx.db, input.station_id)),
+
+  /** Every station's state (SPEC §17) and how many are in each; cached for 5 s, as time moves it. */
+  health: viewerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/fleet/health',
+        tags: ['stations'],
+        summary: 'Every station’s health: online, late, offline or never seen, and why',
+        description:
+          'Per station: its state, when it was last heard from, the interval it is judged by (registered, else learned from its newest readings), clock skew, battery and today’s completeness; and the count in each state.',
+      },
+    })
+    .input(fleetHealthQuery)
+    .output(syncOutput(fleetHealthSchema))
+    .concat(
+      cached({
+        op: 'fleet-health',
+        entry: (input: z.infer<typeof fleetHealthQuery>) =>
+          input?.state ? { ...HEALTH_ENTRY, params: [...input.state].sort() } : HEALTH_ENTRY,
+      }),
+    )
+    .query(({ ctx, input }) => fleetHealth(ctx.db, ctx.now ?? Date.now(), input?.state)),
+
+  /** One station's health with completeness per local day and gaps over the last `days` days. */
+  stationHealth: viewerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/stations/{station_id}/health',
+        tags: ['stations'],
+        summary: 'One station’s health, completeness per local day and gaps',
+        description:
+          'Its state and the facts behind it, readings stored against those expected per station-local day (its registered timezone), and its silences longer than an offline spell (newest first; an ongoing one has no end).',
+      },
+    })
+    .input(
+      z.object({
+        station_id: stationParam,
+        days: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(31)
+          .default(7)
+          .meta({ description: 'How many local days back, today included (1–31)' }),
+      }),
+    )
+    .output(syncOutput(stationHealthDetail))
+    .query(({ ctx, input }) =>
+      stationHealth(ctx.db, input.station_id, ctx.now ?? Date.now(), input.days),
+    ),
 
   /** The registry for the stations page: stations and gateways with their credentials, no hashes. */
   registry: viewerProcedure.output(syncOutput(stationRegistry)).query(async ({ ctx }) => {

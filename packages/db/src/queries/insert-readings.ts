@@ -22,7 +22,8 @@ export interface StoredReading extends Reading {
  * stations' first/last-seen pointers move in the same statement, so both commit together.
  * Those pointers are computed here from the batch, one row per station: a duplicate's
  * timestamp is already stored, so it cannot move `last_reading_at` past the newest row, and
- * the database no longer returns and groups every inserted row. A batch with rain counters also
+ * the database no longer returns and groups every inserted row. The rows inserted are counted
+ * per station-local day (`station_days`) in the same statement. A batch with rain counters also
  * derives their precipitation (`derivePrecipitation`) in the same transaction, so no reader sees
  * a counter reading without its rain; a batch without counters stays one statement, no
  * transaction. Returns how many were new and the timestamps of rows whose rain was (re)derived.
@@ -49,8 +50,8 @@ async function insertRows(db: Database, readings: readonly StoredReading[]): Pro
   );
   const stations = stationPointers(readings);
   const raws = readings.filter((r) => r.raw !== undefined);
-  // Only protocol readings have a raw upload; it is kept only for a reading stored now, so the
-  // inserted rows' keys are returned just then.
+  // Only protocol readings have a raw upload; it is kept only for a reading stored now (joined
+  // to the inserted rows' keys).
   const rawUploads =
     raws.length === 0
       ? sql``
@@ -80,7 +81,17 @@ async function insertRows(db: Database, readings: readonly StoredReading[]): Pro
         ${text(readings.map((r) => r.rain_counter_kind ?? null))}::text[]
       )
       on conflict (station_id, ts) do nothing
-      returning ${raws.length === 0 ? sql`1` : sql`station_id, ts`}
+      returning station_id, ts
+    ),
+    days as (
+      -- Readings per station-local day (completeness, SPEC §17): only the rows stored now. A
+      -- station first seen in this batch is not in the snapshot yet: it gets UTC, as it will.
+      insert into station_days (station_id, day, readings)
+      select i.station_id, (i.ts at time zone coalesce(z.timezone, 'UTC'))::date, count(*)
+      from inserted i left join stations z on z.id = i.station_id
+      group by 1, 2
+      on conflict (station_id, day) do update set readings = station_days.readings + excluded.readings
+      returning 1
     ),
     touched as (
       insert into stations (id, first_seen, last_seen, last_reading_at)
@@ -97,7 +108,8 @@ async function insertRows(db: Database, readings: readonly StoredReading[]): Pro
         last_reading_at = greatest(stations.last_reading_at, excluded.last_reading_at)
       returning 1
     )${rawUploads}
-    select (select count(*) from inserted)::int as inserted, (select count(*) from touched)::int as stations
+    select (select count(*) from inserted)::int as inserted, (select count(*) from touched)::int as stations,
+      (select count(*) from days)::int as days
   `);
   return rowsOf<{ inserted: number }>(result)[0]?.inserted ?? 0;
 }

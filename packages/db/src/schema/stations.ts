@@ -3,10 +3,12 @@ import {
   type AnyPgColumn,
   boolean,
   check,
+  date,
   doublePrecision,
   index,
   integer,
   pgTable,
+  primaryKey,
   real,
   serial,
   text,
@@ -102,3 +104,19 @@ export const ingestCredentials = pgTable(
 );
 
 export type IngestCredentialRow = typeof ingestCredentials.$inferSelect;
+
+/**
+ * Readings stored per station and station-local day (its registered timezone), kept by the
+ * ingest statement from the rows it inserts (duplicates are not counted): completeness per day
+ * without counting rows (SPEC §17). A day is counted in the zone the station had when its
+ * readings arrived.
+ */
+export const stationDays = pgTable(
+  'station_days',
+  {
+    stationId: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    readings: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stationId, t.day] })],
+);

@@ -1,19 +1,46 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import type { HealthState } from '@weather/core/health';
 import { localUrl } from '@weather/core/services';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useTRPC } from '@/trpc/react';
+import { FleetStrip } from './fleet-strip';
 import { HealthPanel } from './health-panel';
 import { PipelinePanel } from './pipeline-panel';
 import { StationsTable } from './stations-table';
 
 const LIVE_MS = 5000;
 
-/** The overview: health, pipeline figures, generator controls and the live stations table. */
-export function Overview({ generator }: { generator?: ReactNode }) {
+/**
+ * The fleet health the overview asks for: every state's count, and the stations that are not
+ * online (a short list in a healthy fleet; the table takes the rest as online).
+ */
+export const TROUBLE = { state: ['late', 'offline', 'never_seen'] } satisfies {
+  state: HealthState[];
+};
+
+/**
+ * The overview: service health, pipeline figures, the fleet's states, generator controls and the
+ * live stations table (filtered to `selectedState` when the fleet strip chose one).
+ */
+export function Overview({
+  generator,
+  selectedState = null,
+}: {
+  generator?: ReactNode;
+  selectedState?: HealthState | null;
+}) {
   const trpc = useTRPC();
+  const fleet = useQuery(trpc.stations.health.queryOptions(TROUBLE, { refetchInterval: LIVE_MS }));
+  const states = useMemo(
+    () =>
+      new Map<string, HealthState>(
+        (fleet.data?.stations ?? []).map((s) => [s.station_id, s.state]),
+      ),
+    [fleet.data],
+  );
   const status = useQuery(
     trpc.pipeline.status.queryOptions(undefined, { refetchInterval: LIVE_MS }),
   );
@@ -41,6 +68,7 @@ export function Overview({ generator }: { generator?: ReactNode }) {
       ) : (
         <div className="panel skeleton" style={{ height: 320 }} aria-busy="true" />
       )}
+      {fleet.data ? <FleetStrip counts={fleet.data.counts} selected={selectedState} /> : null}
       {generator}
       {stations.data ? (
         stations.data.length === 0 ? (
@@ -48,6 +76,8 @@ export function Overview({ generator }: { generator?: ReactNode }) {
         ) : (
           <StationsTable
             stations={stations.data}
+            states={fleet.data ? states : null}
+            selectedState={selectedState}
             sparklines={
               new Map(
                 (sparklines.data ?? []).map((l) => [

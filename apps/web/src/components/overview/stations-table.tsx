@@ -1,11 +1,13 @@
 'use client';
 
+import type { HealthState } from '@weather/core/health';
 import { MEASUREMENTS, type Measurement } from '@weather/core/measurements';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { headlineFor } from '@/lib/catalogue';
 import { formatValue } from '@/lib/chart-data';
 import { isStale, relativeTime } from '@/lib/format';
+import { STATE_LABELS } from '@/lib/health';
 import { Sparkline } from './sparkline';
 
 type Latest = Record<Measurement, number | boolean | null> | null;
@@ -44,18 +46,32 @@ function sortValue(row: StationRow, key: SortKey): string | number {
 /** Every station with its newest values; sortable, filterable; stale stations marked. */
 export function StationsTable({
   stations,
+  states,
+  selectedState = null,
   sparklines,
   now,
 }: {
   stations: StationRow[];
+  /**
+   * The state of every station that is not online (fleet health); null until it is known, when
+   * a station silent for long is marked stale instead.
+   */
+  states: ReadonlyMap<string, HealthState> | null;
+  /** Only stations in this state. */
+  selectedState?: HealthState | null;
   sparklines: Map<string, (number | null)[]>;
   now: number;
 }) {
+  const stateOf = (s: StationRow): HealthState => states?.get(s.station_id) ?? 'online';
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'station', dir: 1 });
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return stations
+      .filter(
+        (s) =>
+          !selectedState || !states || (states.get(s.station_id) ?? 'online') === selectedState,
+      )
       .filter(
         (s) =>
           !needle ||
@@ -67,12 +83,20 @@ export function StationsTable({
         const y = sortValue(b, sort.key);
         return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
       });
-  }, [stations, filter, sort]);
+  }, [stations, filter, sort, states, selectedState]);
 
   return (
-    <section className="panel" aria-labelledby="stations-title">
+    <section className="panel" id="stations" aria-labelledby="stations-title">
       <div className="panel-head">
-        <h2 id="stations-title">Stations</h2>
+        <h2 id="stations-title">
+          Stations
+          {selectedState ? (
+            <span className="muted">
+              {' '}
+              · {STATE_LABELS[selectedState]} <Link href="/#stations">show all</Link>
+            </span>
+          ) : null}
+        </h2>
         <label className="filter">
           <span className="visually-hidden">Filter stations</span>
           <input
@@ -116,17 +140,23 @@ export function StationsTable({
           </thead>
           <tbody>
             {rows.map((s) => {
-              const stale = isStale(s.last_seen, now);
+              const state = states ? stateOf(s) : null;
+              const stale = state ? state !== 'online' : isStale(s.last_seen, now);
               return (
                 <tr
                   key={s.station_id}
                   data-testid="station-row"
+                  data-state={state ?? undefined}
                   className={stale ? 'row-stale' : undefined}
                 >
                   <td>
                     <Link href={`/stations/${encodeURIComponent(s.station_id)}`}>{labelOf(s)}</Link>
                     {s.name && <span className="muted station-cell-id"> {s.station_id}</span>}
-                    {stale && <span className="badge badge-stale">stale</span>}
+                    {state && state !== 'online' ? (
+                      <span className={`badge badge-${state}`}>{STATE_LABELS[state]}</span>
+                    ) : stale ? (
+                      <span className="badge badge-stale">stale</span>
+                    ) : null}
                   </td>
                   {s.last_seen ? (
                     <td title={s.last_seen}>{relativeTime(s.last_seen, now)}</td>
@@ -156,7 +186,11 @@ export function StationsTable({
             })}
           </tbody>
         </table>
-        {rows.length === 0 && <p className="muted empty-filter">No station matches “{filter}”.</p>}
+        {rows.length === 0 && (
+          <p className="muted empty-filter">
+            {filter ? `No station matches “${filter}”.` : 'No station is in this state.'}
+          </p>
+        )}
       </div>
     </section>
   );

@@ -17,6 +17,7 @@ import {
 } from '@/lib/station-range';
 import { useTRPC } from '@/trpc/react';
 import { AggregatePanel, AggregateSkeleton } from './aggregate-panel';
+import { StationHealthPanel } from './health-panel';
 import { LastUpload } from './last-upload';
 import { errorMessage, isNotFound, type QueryError, retryUnlessClientError } from './query-errors';
 import { ReadingsTable } from './readings-table';
@@ -59,6 +60,13 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
   // The newest raw upload, for stations that send with station firmware (SPEC §13).
   const lastUpload = useQuery(
     trpc.weather.lastUpload.queryOptions(
+      { station_id: stationId },
+      { refetchInterval: LIVE_MS, retry: retryUnlessClientError },
+    ),
+  );
+  // Its state, completeness per local day and gaps (SPEC §17), over the last week.
+  const health = useQuery(
+    trpc.stations.stationHealth.queryOptions(
       { station_id: stationId },
       { refetchInterval: LIVE_MS, retry: retryUnlessClientError },
     ),
@@ -114,6 +122,11 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
       ) : (
         <StationChartsSkeleton present={present} />
       )}
+      <StationHealthPanel
+        health={health.data}
+        error={health.error}
+        now={health.dataUpdatedAt || anchor}
+      />
       <LastUpload result={lastUpload.data} error={lastUpload.error} />
       <ReadingsTable
         present={present}
