@@ -3,7 +3,13 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { issueToken } from '@weather/core/tokens';
-import { addCredential, registerStation, rowsOf, timeseriesQuery } from '@weather/db';
+import {
+  addCredential,
+  registerStation,
+  rowsOf,
+  stationHealthFacts,
+  timeseriesQuery,
+} from '@weather/db';
 import {
   createPipeline,
   freePort,
@@ -428,6 +434,11 @@ export interface QueryRep {
   /** A bare Fastify route returning the hit's bytes from memory: the framework's floor. */
   floorP50: number;
   floorP95: number;
+  /** The fleet health query (SPEC §17) over every station, through the driver. */
+  fleetHealthP50: number;
+  fleetHealthP95: number;
+  /** Its floor: reading every station's row (`select * from stations`), same driver. */
+  stationsP95: number;
   wrongCacheStatus: number;
 }
 
@@ -530,6 +541,7 @@ export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
         bare.stop();
       }
       const reference = pgbenchLatencies(pipeline.database.url, stationId, windowAt(rep), requests);
+      const fleet = await fleetHealthLatencies(pipeline, requests / 3);
       const round = (ms: number) => Math.round(ms * 100) / 100;
       reps.push({
         rows,
@@ -543,11 +555,14 @@ export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
         sqlP95: round(percentile(reference, 95)),
         floorP50: round(percentile(floor, 50)),
         floorP95: round(percentile(floor, 95)),
+        fleetHealthP50: round(percentile(fleet.health, 50)),
+        fleetHealthP95: round(percentile(fleet.health, 95)),
+        stationsP95: round(percentile(fleet.stations, 95)),
         wrongCacheStatus: viaQuery.wrong + viaWeb.wrong,
       });
       const last = reps.at(-1);
       log(
-        `  query rep ${rep + 1}: query service miss p95 ${last?.missP95} ms, hit p95 ${last?.hitP95} ms; web miss p95 ${last?.webMissP95} ms, hit p95 ${last?.webHitP95} ms; SQL p95 ${last?.sqlP95} ms; bare Fastify p95 ${last?.floorP95} ms`,
+        `  query rep ${rep + 1}: query service miss p95 ${last?.missP95} ms, hit p95 ${last?.hitP95} ms; web miss p95 ${last?.webMissP95} ms, hit p95 ${last?.webHitP95} ms; SQL p95 ${last?.sqlP95} ms; bare Fastify p95 ${last?.floorP95} ms; fleet health p95 ${last?.fleetHealthP95} ms (stations rows ${last?.stationsP95} ms)`,
       );
     }
     await Promise.all([web.stop(), query.stop()]);
@@ -555,6 +570,26 @@ export async function queryLatency(config: BenchConfig): Promise<QueryRep[]> {
   } finally {
     await pipeline.close();
   }
+}
+
+/**
+ * Latencies (ms) of the fleet health query over every station (SPEC §17: under 50 ms p95 with
+ * 1,000 stations and 10M rows), and of reading the stations rows alone, alternately.
+ */
+async function fleetHealthLatencies(pipeline: Pipeline, count: number) {
+  const { db, pool } = pipeline.database;
+  const health: number[] = [];
+  const stations: number[] = [];
+  for (let i = 0; i < 10; i++) await stationHealthFacts(db, { now: new Date() });
+  for (let i = 0; i < count; i++) {
+    let t0 = performance.now();
+    await stationHealthFacts(db, { now: new Date() });
+    health.push(performance.now() - t0);
+    t0 = performance.now();
+    await pool.query('select * from stations order by id');
+    stations.push(performance.now() - t0);
+  }
+  return { health, stations };
 }
 
 /** stations × days of one-a-minute readings, inserted in time order, plus the stations rows. */
@@ -574,8 +609,14 @@ async function loadHistory(pipeline: Pipeline, stations: number, days: number) {
     `insert into stations (id, first_seen, last_seen, last_reading_at)
      select station_id, min(received_at), max(received_at), max(ts) from weather_readings group by station_id`,
   );
+  // What the ingest statement keeps: readings per station-local day (all UTC here).
+  await pool.query(
+    `insert into station_days (station_id, day, readings)
+     select station_id, (ts at time zone 'UTC')::date, count(*) from weather_readings group by 1, 2`,
+  );
   await pool.query('vacuum analyze weather_readings');
   await pool.query('vacuum analyze stations');
+  await pool.query('vacuum analyze station_days');
   return Number((await pool.query('select count(*)::int as n from weather_readings')).rows[0].n);
 }
 

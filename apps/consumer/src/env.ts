@@ -1,4 +1,11 @@
-import { envVars, kafkaVars, loadEnvOrExit, serviceVars, sharedVars } from '@weather/core/env';
+import {
+  accessVars,
+  envVars,
+  kafkaVars,
+  loadEnvOrExit,
+  serviceVars,
+  sharedVars,
+} from '@weather/core/env';
 import { services } from '@weather/core/services';
 import { timescaleSettingsVars } from '@weather/db';
 import { z } from 'zod';
@@ -23,6 +30,16 @@ export const envSchema = z.object({
   ...timescaleSettingsVars,
   REDIS_URL: sharedVars.REDIS_URL,
   CONTROL_TOKEN: sharedVars.CONTROL_TOKEN,
+  /** Where alert notifications link to (the dashboard). */
+  PUBLIC_URL: accessVars.PUBLIC_URL,
+  /** Alert rules are evaluated (by one consumer of the group) and webhooks delivered; off: not here. */
+  ALERTS: envVars.boolean(true),
+  /** Seconds between evaluations of the alert rules (SPEC §17: within 60 s of the data). */
+  ALERTS_EVALUATE_EVERY_S: envVars.positiveInt(15),
+  /** The wait before a failed webhook delivery's first retry; it doubles each time (at most 10 min). */
+  WEBHOOK_FIRST_RETRY_MS: envVars.positiveInt(10_000),
+  /** Lets webhooks reach private, loopback and link-local addresses (tests, your own network). */
+  WEBHOOK_ALLOW_PRIVATE: envVars.boolean(false),
   ...serviceVars,
 });
 

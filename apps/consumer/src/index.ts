@@ -1,3 +1,4 @@
+import { startAlertWorker } from '@weather/alerts';
 import { deadLetterTopic } from '@weather/contracts/kafka-message';
 import { createLogger } from '@weather/core/logger';
 import {
@@ -21,7 +22,8 @@ import { ConsumerStats } from './stats';
 
 const env = loadEnv();
 const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL });
-const database = createDb({ url: env.DATABASE_URL, max: 4, applicationName: 'consumer' });
+// One more connection than before: the alert worker's leader lock holds one for its session.
+const database = createDb({ url: env.DATABASE_URL, max: 5, applicationName: 'consumer' });
 const redis = new Redis(env.REDIS_URL, {
   lazyConnect: true,
   // Fail fast while Redis is down instead of queueing: live updates are best-effort.
@@ -61,6 +63,7 @@ const app = await createApp({
   ],
 });
 let lagTimer: NodeJS.Timeout | undefined;
+let alertWorker: ReturnType<typeof startAlertWorker> | undefined;
 
 await runService({
   logger,
@@ -117,10 +120,22 @@ await runService({
     };
     lagTimer = setInterval(updateLag, 2000);
     void updateLag();
+    if (env.ALERTS) {
+      alertWorker = startAlertWorker({
+        db: database.db,
+        pool: database.pool,
+        logger,
+        dashboardUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        evaluateEveryMs: env.ALERTS_EVALUATE_EVERY_S * 1000,
+        firstRetryMs: env.WEBHOOK_FIRST_RETRY_MS,
+      });
+    }
   },
   shutdown: [
     { name: 'consumer', run: () => consumer.disconnect() },
     { name: 'lag', run: async () => clearInterval(lagTimer) },
+    { name: 'alerts', run: async () => alertWorker?.stop() },
     { name: 'http', run: () => app.close() },
     { name: 'late data', run: () => lateData.flush() },
     ...kafka.shutdown,

@@ -63,7 +63,8 @@ function requestsFor(
     case '200':
       return [[web.url, url(station, query)]];
     case '400':
-      // A path without a station refuses its paging input instead.
+      // A path without a station refuses its paging (or state) input instead.
+      if (path === '/fleet/health') return [[web.url, url(station, '?state=sleepy')]];
       return path.includes('{station_id}')
         ? [
             ...(query
@@ -110,6 +111,8 @@ describe('the OpenAPI document', () => {
       'GET /weather/timeseries/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /weather/last-upload/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /stations': ['200', '400', '401', '414', '503'],
+      'GET /stations/{station_id}/health': ['200', '400', '401', '404', '414', '503'],
+      'GET /fleet/health': ['200', '400', '401', '414', '503'],
     });
   });
 

@@ -1,4 +1,5 @@
 import { apiKeysRouter, authRouter, usersRouter } from './router/admin';
+import { alertsRouter } from './router/alerts';
 import { generatorRouter } from './router/generator';
 import { pipelineRouter } from './router/pipeline';
 import { stationsRouter } from './router/stations';
@@ -13,6 +14,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   apiKeys: apiKeysRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

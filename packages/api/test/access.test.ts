@@ -147,6 +147,15 @@ const MUTATION_INPUTS: Record<string, () => unknown> = {
   'users.remove': () => ({ id: 'nobody' }),
   'apiKeys.create': () => ({ name: 'script', role: 'viewer' }),
   'apiKeys.revoke': () => ({ id: 999_999 }),
+  'alerts.createRule': () => ({ name: 'Offline', kind: 'offline', scope: 'all' }),
+  'alerts.deleteRule': () => ({ id: 999_999 }),
+  'alerts.silenceRule': () => ({ id: 999_999, until: null }),
+  'alerts.silenceStation': () => ({ station_id: station, until: null }),
+  // A public address literal: no lookup needed to accept it.
+  'alerts.createWebhook': () => ({ name: 'ops', url: 'https://93.184.216.34/hook' }),
+  'alerts.deleteWebhook': () => ({ id: 999_999 }),
+  'alerts.testWebhook': () => ({ id: 999_999 }),
+  'alerts.acknowledge': () => ({ id: 999_999 }),
 };
 
 const procedures = Object.entries(
@@ -221,6 +230,97 @@ describe('every procedure declares its access', () => {
     expect(
       ((await registry.json()) as { result: { data: { name: string } } }).result.data.name,
     ).toBe('Roof mast');
+  });
+});
+
+describe('alert rules and webhooks (SPEC §17)', () => {
+  const admin = () => ({ origin: open, cookie: sessions.admin as string });
+  const issues = async (res: Response) =>
+    JSON.stringify(((await res.json()) as { error: { data: unknown } }).error.data);
+
+  it('refuses a webhook to a private, loopback or link-local address, or not http(s), naming why', async () => {
+    for (const url of [
+      'http://127.0.0.1:9000/hook',
+      'http://10.0.0.5/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/hook',
+      'ftp://93.184.216.34/hook',
+    ]) {
+      const res = await mutate('alerts.createWebhook', admin(), { name: 'x', url });
+      expect([url, res.status, await errorOf(res.clone())]).toEqual([
+        url,
+        400,
+        'webhook_address_refused',
+      ]);
+    }
+  });
+
+  it('refuses a rule that does not add up, naming the field', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'x', kind: 'threshold', scope: 'all' }, 'measurement'],
+      [
+        {
+          name: 'x',
+          kind: 'threshold',
+          scope: 'all',
+          measurement: 'wind_gust',
+          direction: 'above',
+        },
+        'threshold',
+      ],
+      [
+        {
+          name: 'x',
+          kind: 'threshold',
+          scope: 'all',
+          measurement: 'battery_low',
+          direction: 'above',
+          threshold: 1,
+        },
+        'measurement',
+      ],
+      [
+        {
+          name: 'x',
+          kind: 'threshold',
+          scope: 'all',
+          measurement: 'wind_gust',
+          direction: 'above',
+          threshold: 999,
+        },
+        'threshold',
+      ],
+      [
+        {
+          name: 'x',
+          kind: 'threshold',
+          scope: 'all',
+          measurement: 'wind_gust',
+          direction: 'above',
+          threshold: 20,
+          clear_at: 25,
+        },
+        'clear_at',
+      ],
+      [{ name: 'x', kind: 'offline', scope: 'tag' }, 'target'],
+      [{ name: 'x', kind: 'offline', scope: 'all', target: 'A' }, 'target'],
+      [{ name: 'x', kind: 'offline', scope: 'all', threshold: 3 }, 'threshold'],
+      [{ name: 'x', kind: 'offline', scope: 'all', for_seconds: -1 }, 'for_seconds'],
+      [{ name: '', kind: 'offline', scope: 'all' }, 'name'],
+      [{ name: 'x', kind: 'flood', scope: 'all' }, 'kind'],
+    ];
+    for (const [input, field] of cases) {
+      const res = await mutate('alerts.createRule', admin(), input);
+      expect([input, res.status]).toEqual([input, 400]);
+      expect(await issues(res)).toContain(field);
+    }
+    const unknown = await mutate('alerts.createRule', admin(), {
+      name: 'x',
+      kind: 'offline',
+      scope: 'station',
+      target: 'NO-SUCH-STATION',
+    });
+    expect([unknown.status, await errorOf(unknown)]).toEqual([404, 'unknown_station']);
   });
 });
 

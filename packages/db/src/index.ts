@@ -95,6 +95,7 @@ export {
   rollupPolicySql,
   rollupViewSql,
 } from './rollups';
+export * from './schema/alerts';
 export {
   type ApiKeyRow,
   accounts,

@@ -6,37 +6,13 @@
  * the ingest statement). The cost grows with the number of stations, not of readings. The state
  * itself is decided by `@weather/core/health` from these facts.
  */
-import { HEALTH } from '@weather/core/health';
+import { HEALTH, type StationHealthFacts } from '@weather/core/health';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
 import { stationDays, stations, weatherReadings } from '../schema';
 import { isoUtc, numberOrNull, tstz } from './fragments';
 
-/** What is known of a station's reporting, for its health. */
-export interface StationHealthFacts {
-  station_id: string;
-  name: string | null;
-  tags: string[];
-  timezone: string;
-  /** Registered seconds between readings; null when not registered. */
-  expected_interval_s: number | null;
-  /** Median spacing of its newest readings, in s; null with fewer than two. */
-  learned_interval_s: number | null;
-  /** When a reading of it last arrived (received time); null when never. */
-  last_seen: string | null;
-  /** Its newest reading's timestamp. */
-  last_reading_at: string | null;
-  /**
-   * Median of (received − observed) over its newest readings received in the last hour, in s:
-   * positive when its clock is slow (or it uploads late), negative when fast; null without any.
-   */
-  clock_skew_s: number | null;
-  /** Its newest reported battery state; null when it reports none. */
-  battery_low: boolean | null;
-  /** Readings stored for its local day so far, and how far into that day `now` is, in s. */
-  readings_today: number;
-  day_elapsed_s: number;
-}
+export type { StationHealthFacts };
 
 const s = stations;
 
