@@ -32,7 +32,9 @@ export default async function globalSetup() {
   // web app, which holds the control token; the dashboard's controls must work through it.
   const CONTROL_TOKEN = randomBytes(24).toString('base64url');
   const collector = await pipeline.collector();
-  const consumer = await pipeline.consumer({ CONTROL_TOKEN });
+  // Alert rules evaluated every 2 s, and webhooks allowed to reach the test's own receiver.
+  const alerting = { ALERTS_EVALUATE_EVERY_S: '2', WEBHOOK_ALLOW_PRIVATE: 'true' };
+  const consumer = await pipeline.consumer({ CONTROL_TOKEN, ...alerting });
   const generator = await pipeline.service('generator', {
     COLLECTOR_URL: collector.url,
     GENERATOR_INGEST_TOKEN: pipeline.ingestToken,
@@ -47,11 +49,13 @@ export default async function globalSetup() {
     QUERY_URL: query.url,
     CONTROL_TOKEN,
     LOG_LEVEL: 'warn',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
   });
   process.env.E2E_BASE_URL = web.url;
   // For tests that set up what only an operator can (registry rows) and post readings directly.
   process.env.E2E_DATABASE_URL = pipeline.database.url;
   process.env.E2E_COLLECTOR_URL = collector.url;
+  process.env.E2E_INGEST_TOKEN = pipeline.ingestToken;
   process.env.E2E_QUERY_URL = query.url;
   process.env.E2E_ADMIN_EMAIL = admin.email;
   process.env.E2E_ADMIN_PASSWORD = admin.password;

@@ -8,6 +8,7 @@ export const baseUrl = () => process.env.E2E_BASE_URL ?? localUrl('web');
 type SetupVar =
   | 'E2E_DATABASE_URL'
   | 'E2E_COLLECTOR_URL'
+  | 'E2E_INGEST_TOKEN'
   | 'E2E_QUERY_URL'
   | 'E2E_ADMIN_EMAIL'
   | 'E2E_ADMIN_PASSWORD';
@@ -57,3 +58,33 @@ export const plotted = (chart: Locator) =>
     .locator('.recharts-line-curve, .recharts-area-area, .recharts-bar-rectangle, .chart-point')
     .filter({ visible: true })
     .first();
+
+/**
+ * Sends one reading now through the collector (the pipeline's gateway token registers the
+ * station), and waits until the stations list has it: the consumer's commit invalidates the
+ * cached answers, so rows a test wrote straight into the database show from then on.
+ */
+export async function ingestNow(page: Page, stationId: string) {
+  const res = await fetch(`${setupVar('E2E_COLLECTOR_URL')}/weather-data`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${setupVar('E2E_INGEST_TOKEN')}`,
+    },
+    body: JSON.stringify({
+      station_id: stationId,
+      timestamp: new Date().toISOString(),
+      temperature: 10,
+    }),
+  });
+  expect(res.status).toBe(202);
+  await expect
+    .poll(
+      async () =>
+        JSON.stringify(await (await page.request.get(`${baseUrl()}/api/stations`)).json()),
+      {
+        timeout: 30_000,
+      },
+    )
+    .toContain(`"${stationId}"`);
+}

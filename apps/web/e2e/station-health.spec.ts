@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ABSENT_MEASUREMENTS } from '@weather/core/reading';
 import { createDb, insertReadings, registerStation, type StoredReading } from '@weather/db';
-import { baseUrl, docs, setupVar } from './helpers';
+import { baseUrl, docs, ingestNow, setupVar } from './helpers';
 
 // Station health (SPEC §17) as an operator sees it: two stations that went quiet, written
 // straight into the database as the consumer would have stored them, with the times they arrived.
@@ -50,6 +50,8 @@ test('late and offline stations: the fleet strip, the filtered table and a stati
     await close();
   }
 
+  // A reading through the pipeline: its commit invalidates cached answers that predate the rows.
+  await ingestNow(page, 'E2E-HEALTH-NUDGE');
   await page.goto(baseUrl());
   const offline = page.getByTestId('fleet-offline');
   await expect(offline).toContainText('offline');

@@ -26,6 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <nav aria-label="Main">
                 <Link href="/">Overview</Link>
                 <Link href="/stations">Stations</Link>
+                <Link href="/alerts">Alerts</Link>
                 <Link href="/docs">API docs</Link>
               </nav>
               <UserMenu />

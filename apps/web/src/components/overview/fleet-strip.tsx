@@ -9,14 +9,17 @@ const SHOWN: HealthState[] = ['online', 'late', 'offline', 'never_seen'];
 
 /**
  * How many stations are online, late, offline or never seen (SPEC §17), each a link to the
- * stations table filtered to that state.
+ * stations table filtered to that state, and how many alerts are firing (a link to them).
  */
 export function FleetStrip({
   counts,
   selected,
+  firing,
 }: {
   counts: Record<HealthState, number>;
   selected: HealthState | null;
+  /** Alerts firing now; undefined until known. */
+  firing?: number;
 }) {
   const total = SHOWN.reduce((n, state) => n + counts[state], 0);
   return (
@@ -34,11 +37,23 @@ export function FleetStrip({
               aria-current={selected === state ? 'true' : undefined}
               data-testid={`fleet-${state}`}
             >
-              <span className="fleet-count">{counts[state]}</span>
+              <span className="fleet-count">{counts[state]}</span>{' '}
               <span className="fleet-label">{STATE_LABELS[state]}</span>
             </Link>
           </li>
         ))}
+        {firing !== undefined ? (
+          <li>
+            <Link
+              href="/alerts"
+              className={`fleet-tile fleet-offline${firing > 0 ? ' fleet-some' : ''}`}
+              data-testid="fleet-firing"
+            >
+              <span className="fleet-count">{firing}</span>{' '}
+              <span className="fleet-label">{firing === 1 ? 'alert firing' : 'alerts firing'}</span>
+            </Link>
+          </li>
+        ) : null}
       </ul>
     </section>
   );

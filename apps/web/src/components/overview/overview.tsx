@@ -34,6 +34,9 @@ export function Overview({
 }) {
   const trpc = useTRPC();
   const fleet = useQuery(trpc.stations.health.queryOptions(TROUBLE, { refetchInterval: LIVE_MS }));
+  const firing = useQuery(
+    trpc.alerts.list.queryOptions({ states: ['firing'] }, { refetchInterval: LIVE_MS }),
+  );
   const states = useMemo(
     () =>
       new Map<string, HealthState>(
@@ -68,7 +71,13 @@ export function Overview({
       ) : (
         <div className="panel skeleton" style={{ height: 320 }} aria-busy="true" />
       )}
-      {fleet.data ? <FleetStrip counts={fleet.data.counts} selected={selectedState} /> : null}
+      {fleet.data ? (
+        <FleetStrip
+          counts={fleet.data.counts}
+          selected={selectedState}
+          firing={firing.data?.length}
+        />
+      ) : null}
       {generator}
       {stations.data ? (
         stations.data.length === 0 ? (
