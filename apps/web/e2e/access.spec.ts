@@ -218,6 +218,9 @@ test('operators: an admin manages stations, users and keys; a viewer and a visit
 
   // Signed out: the controls are gone, sign-in is offered.
   await mainNav(page).getByRole('link', { name: 'Overview' }).click();
+  // On the overview before signing out: signed out on /users, the page would send to sign-in.
+  await expect(page).toHaveURL(`${baseUrl()}/`);
+  await expect(page.getByRole('heading', { name: 'Fleet' })).toBeVisible();
   await signOut(page);
   await expect(generator(page).getByRole('button', { name: 'Start' })).toHaveCount(0);
 

@@ -97,6 +97,10 @@ test('an admin sets up an offline alert with a webhook; the station goes late, t
   await page.goto(`${baseUrl()}/stations/${WATCH.id}`);
   await expect(page.getByTestId('station-state')).toHaveText('late');
   await expect(page.getByTestId('station-state')).toHaveText('offline', { timeout: 90_000 });
+  // Its page lists the alert, firing.
+  await expect(page.getByTestId('station-alert').first()).toHaveAttribute('data-state', 'firing', {
+    timeout: 30_000,
+  });
 
   // The alert fires: on the alerts page, and once at the receiver, signed.
   await page.goto(`${baseUrl()}/alerts`);

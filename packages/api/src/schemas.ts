@@ -274,7 +274,7 @@ export const stationHealth = z.object({
   timezone: z.string(),
   state: z.enum(HEALTH_STATES).meta({
     description:
-      '`never_seen`; `online`; `late`: silent for more than 1.5 × the expected interval; `offline`: more than 3 × and at least 5 minutes',
+      '`never_seen`; `online`; `late`: silent for more than 1.5 × the expected interval and at least 30 s; `offline`: more than 3 × and at least 5 minutes',
   }),
   last_seen: z.string().nullable().meta({ description: 'When a reading last arrived' }),
   last_reading_at: z.string().nullable().meta({ description: 'Timestamp of the newest reading' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedInterval, HEALTH, healthState, offlineAfterS } from './health';
+import { expectedInterval, HEALTH, healthState, lateAfterS, offlineAfterS } from './health';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const ago = (seconds: number) => NOW - seconds * 1000;
@@ -10,6 +10,14 @@ describe('healthState', () => {
     expect(healthState(ago(0), 60, NOW)).toBe('online');
     expect(healthState(ago(90), 60, NOW)).toBe('online');
     expect(healthState(ago(91), 60, NOW)).toBe('late');
+  });
+
+  it('is never late before 30 s of silence (a station reporting every second, in batches)', () => {
+    expect(healthState(ago(5), 1, NOW)).toBe('online');
+    expect(healthState(ago(30), 1, NOW)).toBe('online');
+    expect(healthState(ago(31), 1, NOW)).toBe('late');
+    expect(lateAfterS(1)).toBe(30);
+    expect(lateAfterS(300)).toBe(450);
   });
 
   it('is offline past 3 intervals, but never before 5 minutes', () => {

@@ -9,8 +9,13 @@ export const HEALTH_STATES = ['never_seen', 'online', 'late', 'offline'] as cons
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 export const HEALTH = {
-  /** Late: silent for more than this many expected intervals. */
+  /** Late: silent for more than this many expected intervals … */
   lateFactor: 1.5,
+  /**
+   * … and at least this long: a station reporting every second, or sending its readings in
+   * batches, would otherwise flap between online and late with every upload's jitter.
+   */
+  lateMinS: 30,
   /** Offline: silent for more than this many expected intervals … */
   offlineFactor: 3,
   /** … and at least this long (a station reporting every 10 s is not offline after 31 s). */
@@ -37,6 +42,10 @@ export function expectedInterval(
   return { seconds: HEALTH.defaultIntervalS, source: 'assumed' };
 }
 
+/** The silence after which a station with this interval is late, in s. */
+export const lateAfterS = (intervalS: number) =>
+  Math.max(HEALTH.lateFactor * intervalS, HEALTH.lateMinS);
+
 /** The silence after which a station with this interval is offline (also the shortest gap), in s. */
 export const offlineAfterS = (intervalS: number) =>
   Math.max(HEALTH.offlineFactor * intervalS, HEALTH.offlineMinS);
@@ -50,7 +59,7 @@ export function healthState(
   if (lastSeenMs === null) return 'never_seen';
   const silentS = (nowMs - lastSeenMs) / 1000;
   if (silentS > offlineAfterS(intervalS)) return 'offline';
-  if (silentS > HEALTH.lateFactor * intervalS) return 'late';
+  if (silentS > lateAfterS(intervalS)) return 'late';
   return 'online';
 }
 

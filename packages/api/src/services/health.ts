@@ -1,9 +1,9 @@
 import {
   completeness,
   expectedIn,
-  HEALTH,
   type HealthState,
   healthOf,
+  lateAfterS,
   offlineAfterS,
 } from '@weather/core/health';
 import {
@@ -75,7 +75,7 @@ export async function stationHealth(db: Database, stationId: string, nowMs: numb
     gap_threshold_s: minGapS,
     days: dayList,
     gaps: [...open, ...gaps],
-    late_after_s: HEALTH.lateFactor * interval,
+    late_after_s: lateAfterS(interval),
     offline_after_s: minGapS,
   };
 }

@@ -21,6 +21,7 @@ import { StationHealthPanel } from './health-panel';
 import { LastUpload } from './last-upload';
 import { errorMessage, isNotFound, type QueryError, retryUnlessClientError } from './query-errors';
 import { ReadingsTable } from './readings-table';
+import { StationAlerts } from './station-alerts';
 import { StationCharts, StationChartsSkeleton } from './station-charts';
 import { StationControls } from './station-controls';
 import { StationHeader } from './station-header';
@@ -127,6 +128,7 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
         error={health.error}
         now={health.dataUpdatedAt || anchor}
       />
+      <StationAlerts stationId={stationId} />
       <LastUpload result={lastUpload.data} error={lastUpload.error} />
       <ReadingsTable
         present={present}
