@@ -234,7 +234,7 @@ export interface AlertRow {
   acknowledged_by: string | null;
 }
 
-/** Alerts, newest first: open ones (pending and firing) or a station's history. */
+/** Alerts, open ones (pending and firing) before resolved ones, newest first. */
 export async function listAlerts(
   db: Database,
   p: { stationId?: string; states?: AlertState[]; limit?: number },
@@ -252,7 +252,7 @@ export async function listAlerts(
         a.value, ${iso('a.acknowledged_at')} as acknowledged_at, a.acknowledged_by
       from alerts a join alert_rules r on r.id = a.rule_id join stations s on s.id = a.station_id
       ${conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
-      order by a.id desc
+      order by a.state = 'resolved', a.id desc
       limit ${p.limit ?? 100}`),
   );
 }

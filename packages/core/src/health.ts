@@ -23,7 +23,7 @@ export const HEALTH = {
   /** The interval assumed until one is registered or can be learned (two readings). */
   defaultIntervalS: 60,
   /** How many of a station's newest readings its interval and clock skew are learned from. */
-  recentReadings: 21,
+  recentReadings: 11,
   /** A gap is a silence longer than this many expected intervals (and `offlineMinS`), as offline. */
   gapFactor: 3,
 } as const;
