@@ -314,6 +314,21 @@ describe('alert rules and webhooks (SPEC §17)', () => {
       expect([input, res.status]).toEqual([input, 400]);
       expect(await issues(res)).toContain(field);
     }
+    // Silences end in the future (at most 90 days ahead) or are lifted with null; ids are ids.
+    const badSilences: [string, Record<string, unknown>, string][] = [
+      ['alerts.silenceRule', { id: 1, until: '2001-01-01T00:00:00Z' }, 'until'],
+      ['alerts.silenceRule', { id: 1, until: 'tomorrow' }, 'until'],
+      ['alerts.silenceRule', { id: -1, until: null }, 'id'],
+      ['alerts.silenceStation', { station_id: 'bad;id', until: null }, 'station_id'],
+      ['alerts.silenceStation', { station_id: station, until: '2999-01-01T00:00:00Z' }, 'until'],
+      ['alerts.acknowledge', { id: 'one' }, 'id'],
+      ['alerts.testWebhook', { id: 0 }, 'id'],
+    ];
+    for (const [path, input, field] of badSilences) {
+      const res = await mutate(path, admin(), input);
+      expect([path, input, res.status]).toEqual([path, input, 400]);
+      expect(await issues(res)).toContain(field);
+    }
     const unknown = await mutate('alerts.createRule', admin(), {
       name: 'x',
       kind: 'offline',

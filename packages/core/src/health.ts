@@ -24,8 +24,6 @@ export const HEALTH = {
   defaultIntervalS: 60,
   /** How many of a station's newest readings its interval and clock skew are learned from. */
   recentReadings: 11,
-  /** A gap is a silence longer than this many expected intervals (and `offlineMinS`), as offline. */
-  gapFactor: 3,
 } as const;
 
 /** Where the expected interval came from: registered with the station, or learned from its readings. */
