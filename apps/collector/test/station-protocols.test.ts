@@ -329,12 +329,16 @@ describe('firmware uploads through the pipeline', () => {
         expect([name, row.values[name]]).toEqual([name, value]);
       } else expect([name, row.values[name]]).toEqual([name, expect.closeTo(value, 9)]);
     }
-    // A dew point is derived (and flagged) whenever temperature and humidity came without one.
-    const derived =
-      row.values.temperature !== null &&
-      row.values.humidity !== null &&
-      c.values.dew_point === undefined;
-    expect(row.qc ?? {}).toEqual({ ...(derived ? { dew_point: ['derived'] } : {}), ...c.qc });
+    // What ingest derives (SPEC §14) is marked whenever it is stored but was not sent.
+    const derived = ['dew_point', 'wind_chill', 'heat_index', 'feels_like'].filter(
+      (name) => c.values[name] === undefined && row.values[name] !== null,
+    );
+    expect(row.qc ?? {}).toEqual({
+      ...Object.fromEntries(derived.map((name) => [name, ['derived']])),
+      ...c.qc,
+    });
+    // Feels-like is derived from every reading with a temperature.
+    if (row.values.temperature !== null) expect(row.values.feels_like).not.toBeNull();
     expect(row.rain_counter_kind).toBe(c.kind ?? null);
     expect(row.raw.protocol).toBe(
       { 'WU-1': 'wunderground', 'EW-1': 'ecowitt', 'AMB-1': 'ambient' }[c.station],

@@ -40,6 +40,10 @@ export const envSchema = z.object({
   WEBHOOK_FIRST_RETRY_MS: envVars.positiveInt(10_000),
   /** Lets webhooks reach private, loopback and link-local addresses (tests, your own network). */
   WEBHOOK_ALLOW_PRIVATE: envVars.boolean(false),
+  /** Readings are checked for spikes, stuck sensors and wrong clocks (by one consumer of the group). */
+  QC: envVars.boolean(true),
+  /** Seconds between the QC worker's passes over newly stored readings. */
+  QC_EVERY_S: envVars.positiveInt(30),
   ...serviceVars,
 });
 

@@ -17,13 +17,14 @@ import { deadLetterPublisher, measureLag, runConsumer } from './consumer';
 import { loadEnv } from './env';
 import { LateDataRefresher } from './late-data';
 import { createLiveNotifier } from './live';
+import { startQcWorker } from './qc-worker';
 import { SeenKeys } from './seen-keys';
 import { ConsumerStats } from './stats';
 
 const env = loadEnv();
 const logger = createLogger({ service: serviceInfo.name, level: env.LOG_LEVEL });
-// One more connection than before: the alert worker's leader lock holds one for its session.
-const database = createDb({ url: env.DATABASE_URL, max: 5, applicationName: 'consumer' });
+// Two more connections than ingest needs: the alert and QC workers' leader locks hold one each.
+const database = createDb({ url: env.DATABASE_URL, max: 6, applicationName: 'consumer' });
 const redis = new Redis(env.REDIS_URL, {
   lazyConnect: true,
   // Fail fast while Redis is down instead of queueing: live updates are best-effort.
@@ -64,6 +65,7 @@ const app = await createApp({
 });
 let lagTimer: NodeJS.Timeout | undefined;
 let alertWorker: ReturnType<typeof startAlertWorker> | undefined;
+let qcWorker: ReturnType<typeof startQcWorker> | undefined;
 
 await runService({
   logger,
@@ -131,11 +133,21 @@ await runService({
         firstRetryMs: env.WEBHOOK_FIRST_RETRY_MS,
       });
     }
+    if (env.QC) {
+      qcWorker = startQcWorker({
+        db: database.db,
+        pool: database.pool,
+        redis,
+        logger,
+        everyMs: env.QC_EVERY_S * 1000,
+      });
+    }
   },
   shutdown: [
     { name: 'consumer', run: () => consumer.disconnect() },
     { name: 'lag', run: async () => clearInterval(lagTimer) },
     { name: 'alerts', run: async () => alertWorker?.stop() },
+    { name: 'qc', run: async () => qcWorker?.stop() },
     { name: 'http', run: () => app.close() },
     { name: 'late data', run: () => lateData.flush() },
     ...kafka.shutdown,

@@ -9,7 +9,7 @@
 
 import { healthOf } from '@weather/core/health';
 import type { Logger } from '@weather/core/logger';
-import { type Database, latestReadings, stationHealthFacts } from '@weather/db';
+import { type Database, latestReadings, leaderLock, stationHealthFacts } from '@weather/db';
 import type pg from 'pg';
 import { deliver } from './deliver';
 import { evaluate, type StationView } from './evaluate';
@@ -35,30 +35,18 @@ export function startAlertWorker(options: AlertWorkerOptions) {
   const { db, pool, logger } = options;
   const evaluateEveryMs = options.evaluateEveryMs ?? 15_000;
   const deliverEveryMs = options.deliverEveryMs ?? 2000;
-  let leader: pg.PoolClient | null = null;
+  const leader = leaderLock(pool, LEADER_LOCK, (err) =>
+    logger.warn({ err }, 'alert worker: could not try the leader lock'),
+  );
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
   /** Takes (or keeps) the lead; false while another process has it. */
   async function lead(): Promise<boolean> {
-    if (leader) return true;
-    const client = await pool.connect();
-    try {
-      const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK]);
-      if (rows[0]?.ok === true) {
-        // The lock lives as long as this session: losing the connection gives it up.
-        client.on('error', () => {
-          leader = null;
-        });
-        leader = client;
-        logger.info('alert worker: this process evaluates the alert rules');
-        return true;
-      }
-    } catch (err) {
-      logger.warn({ err }, 'alert worker: could not try the leader lock');
-    }
-    client.release();
-    return false;
+    if (leader.leading) return true;
+    const took = await leader.lead();
+    if (took) logger.info('alert worker: this process evaluates the alert rules');
+    return took;
   }
 
   async function evaluateOnce() {
@@ -100,7 +88,7 @@ export function startAlertWorker(options: AlertWorkerOptions) {
   }
 
   async function deliverDue() {
-    if (!leader) return;
+    if (!leader.leading) return;
     const due = await claimDue(db, 20, 60_000);
     await Promise.all(
       due.map(async (n) => {
@@ -141,11 +129,7 @@ export function startAlertWorker(options: AlertWorkerOptions) {
       clearInterval(evaluateTimer);
       clearInterval(deliverTimer);
       await running;
-      if (leader) {
-        await leader.query('select pg_advisory_unlock($1)', [LEADER_LOCK]).catch(() => {});
-        leader.release();
-        leader = null;
-      }
+      await leader.release();
     },
   };
 }

@@ -13,7 +13,7 @@ const EXTENDED = {
 } as const satisfies Catalogue;
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output' });
-const stats = { count: 2, min: 1, max: 3, avg: 2 };
+const stats = { count: 2, min: 1, max: 3, avg: 2, flagged: 0 };
 
 describe('API schemas from the catalogue', () => {
   it('are the exported schemas for the default catalogue', () => {
@@ -62,12 +62,19 @@ describe('API schemas from the catalogue', () => {
       properties: Record<string, { required: string[] }>;
     };
     expect(Object.keys(measurements.properties)).toEqual(Object.keys(EXTENDED));
-    expect(measurements.properties.net_radiation?.required).toEqual(['count', 'min', 'max', 'avg']);
+    expect(measurements.properties.net_radiation?.required).toEqual([
+      'count',
+      'min',
+      'max',
+      'avg',
+      'flagged',
+    ]);
     expect(measurements.properties.snowfall_rate?.required).toEqual([
       'count',
       'min',
       'max',
       'avg',
+      'flagged',
       'sum',
     ]);
   });

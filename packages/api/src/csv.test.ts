@@ -21,6 +21,9 @@ describe('readings CSV', () => {
       'rain_rate_mm_h',
       'rain_counter_mm',
       'battery_low',
+      'wind_chill_c',
+      'heat_index_c',
+      'feels_like_c',
       'received_at',
       'rain_counter_kind',
       'qc',
@@ -43,7 +46,9 @@ describe('readings CSV', () => {
         precipitation: null,
         received_at: '2026-01-01T00:00:01.000Z',
       }),
-    ).toBe('ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,,,,,,,,2026-01-01T00:00:01.000Z,,\n');
+    ).toBe(
+      'ST-1,2026-01-01T00:00:00.000Z,-3.5,,0,,,1013.25,,,,,,,,,,,,2026-01-01T00:00:01.000Z,,\n',
+    );
   });
 
   it('writes the rain counter kind, a flag as true/false and the QC flags as one comma-free field', () => {
@@ -60,7 +65,7 @@ describe('readings CSV', () => {
         qc: { temperature: ['range'], dew_point: ['derived'] },
       }),
     ).toBe(
-      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,1.2,,,,,12.7,false,2026-01-01T00:00:01.000Z,daily,temperature:range;dew_point:derived\n',
+      'ST-1,2026-01-01T00:00:00.000Z,,,,,,,,1.2,,,,,12.7,false,,,,2026-01-01T00:00:01.000Z,daily,temperature:range;dew_point:derived\n',
     );
   });
 });

@@ -50,3 +50,67 @@ const csv = csvFor(MEASUREMENTS);
 export const CSV_COLUMNS = csv.columns;
 export const csvHeader = csv.header;
 export const csvRow = csv.row;
+
+/** A station's daily or monthly summaries as CSV rows, units in the column names. */
+export const SUMMARY_CSV_COLUMNS = [
+  'station_id',
+  'period',
+  'start',
+  'end',
+  'readings',
+  'temperature_min_c',
+  'temperature_min_at',
+  'temperature_max_c',
+  'temperature_max_at',
+  'temperature_mean_c',
+  'rain_total_mm',
+  'gust_max_m_s',
+  'gust_at',
+  'gust_direction_deg',
+  'completeness',
+  'flagged',
+];
+
+interface SummaryRow {
+  period: string;
+  start: string;
+  end: string;
+  readings: number;
+  temperature: {
+    min: number | null;
+    min_at: string | null;
+    max: number | null;
+    max_at: string | null;
+    mean: number | null;
+  };
+  rain_total: number | null;
+  gust: { max: number | null; at: string | null; direction: number | null };
+  completeness: number | null;
+  flagged: number;
+}
+
+export function summariesCsv(stationId: string, summaries: readonly SummaryRow[]): string {
+  const rows = summaries.map((s) =>
+    [
+      stationId,
+      s.period,
+      s.start,
+      s.end,
+      s.readings,
+      s.temperature.min,
+      s.temperature.min_at,
+      s.temperature.max,
+      s.temperature.max_at,
+      s.temperature.mean,
+      s.rain_total,
+      s.gust.max,
+      s.gust.at,
+      s.gust.direction,
+      s.completeness,
+      s.flagged,
+    ]
+      .map((v) => v ?? '')
+      .join(','),
+  );
+  return `${[SUMMARY_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+}

@@ -1,6 +1,14 @@
 export { type ApiBackend, createApiBackend } from './backend';
 export { type CacheStatus, QueryCache } from './cache';
-export { CSV_COLUMNS, csvColumnsFor, csvFor, csvHeader, csvRow } from './csv';
+export {
+  CSV_COLUMNS,
+  csvColumnsFor,
+  csvFor,
+  csvHeader,
+  csvRow,
+  SUMMARY_CSV_COLUMNS,
+  summariesCsv,
+} from './csv';
 export { describeError, type ErrorBody, errorBody } from './errors';
 export { MAX_BATCH_SIZE, MAX_URL_LENGTH, malformedEncoding } from './limits';
 export { openApiDocument } from './openapi';

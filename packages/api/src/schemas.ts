@@ -11,6 +11,7 @@ import {
   MIN_READING_MS,
   MIN_READING_TIME,
   QC_CODES,
+  QC_TIMESTAMP,
   RAIN_COUNTER_KINDS,
   stationIdSchema,
 } from '@weather/core/reading';
@@ -42,6 +43,20 @@ export const rangeInput = {
   end_time: isoTime('End of the range, exclusive (ISO 8601)').optional(),
 };
 
+/** `include_flagged`: `true` or `false` in a query string, a boolean from tRPC. */
+export const includeFlaggedInput = {
+  include_flagged: z
+    .preprocess(
+      (value) => (value === 'true' ? true : value === 'false' ? false : value),
+      z.boolean({ error: 'must be true or false' }),
+    )
+    .optional()
+    .meta({
+      description:
+        'Put values with a suspect QC flag (range, spike, persistence, clock) into the figures; by default they are left out and counted in `flagged`',
+    }),
+};
+
 export const intervalSchema = z.enum(
   Object.keys(INTERVALS) as [keyof typeof INTERVALS, ...(keyof typeof INTERVALS)[]],
 );
@@ -51,6 +66,10 @@ export const stats = z.object({
   min: z.number().nullable(),
   max: z.number().nullable(),
   avg: z.number().nullable(),
+  flagged: z.number().meta({
+    description:
+      'Values with a suspect QC flag (range, spike, persistence, clock): left out of the other figures unless `include_flagged`',
+  }),
 });
 
 /**
@@ -116,11 +135,14 @@ export function apiSchemasFor<C extends Catalogue = typeof MEASUREMENTS>(
       .nullable()
       .meta({ description: 'Which counter `rain_counter` is; null without one' }),
     qc: z
-      .partialRecord(z.enum(names as [string, ...string[]]), z.array(z.enum(QC_CODES)))
+      .partialRecord(
+        z.enum([QC_TIMESTAMP, ...(names as string[])] as [string, ...string[]]),
+        z.array(z.enum(QC_CODES)),
+      )
       .nullable()
       .meta({
         description:
-          'QC flags by measurement: `range` (sent out of range, stored as missing), `derived` (computed at ingest), `counter_reset` (rain across an unexpected counter reset); null when none',
+          'QC flags by measurement (SPEC §14). Doubts, which keep the value out of aggregates unless `include_flagged`: `range` (sent out of range, stored as missing), `spike` (jumps away from both neighbours), `persistence` (stuck for hours), and `clock` under `timestamp` (observation time far from arrival). Notes: `derived` (computed at ingest), `counter_reset` (rain across an unexpected counter reset). Null when none',
       }),
   });
 
@@ -264,6 +286,84 @@ export const lastUploadResult = z.object({
     })
     .nullable()
     .meta({ description: 'Null when the station never uploaded over a station protocol' }),
+});
+
+/** A local date, `YYYY-MM-DD`, that exists. */
+export const localDate = (description: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+    .refine((value) => {
+      const ms = Date.parse(`${value}T00:00:00Z`);
+      return (
+        Number.isFinite(ms) &&
+        new Date(ms).toISOString().startsWith(value) &&
+        ms >= MIN_READING_MS &&
+        ms <= MAX_QUERY_MS
+      );
+    }, 'must be a real date between 1900 and 2100')
+    .meta({ description });
+
+/** One station-local day or month of figures (SPEC §14). */
+export const periodSummary = z.object({
+  period: z.string().meta({ description: 'The local day (YYYY-MM-DD) or month (YYYY-MM)' }),
+  start: z.string().meta({ description: 'Start of the period, ISO 8601 UTC' }),
+  end: z.string().meta({ description: 'End of the period (exclusive), ISO 8601 UTC' }),
+  readings: z.number(),
+  temperature: z.object({
+    min: z.number().nullable(),
+    min_at: z.string().nullable(),
+    max: z.number().nullable(),
+    max_at: z.string().nullable(),
+    mean: z.number().nullable(),
+  }),
+  rain_total: z.number().nullable().meta({ description: 'Precipitation in mm; null without any' }),
+  gust: z.object({
+    max: z.number().nullable(),
+    at: z.string().nullable(),
+    direction: z.number().nullable().meta({ description: 'Wind direction of the gust’s reading' }),
+  }),
+  completeness: z
+    .number()
+    .nullable()
+    .meta({ description: 'Readings ÷ expected at the station’s interval (so far, for today)' }),
+  flagged: z.number().meta({
+    description: 'Temperature, precipitation and gust values left out as doubtful (QC flags)',
+  }),
+});
+
+export const summariesResult = z.object({
+  station_id: z.string(),
+  timezone: z.string().meta({ description: 'The station’s IANA time zone the periods are in' }),
+  period: z.enum(['day', 'month']),
+  from: z.string(),
+  to: z.string(),
+  summaries: z.array(periodSummary),
+});
+
+/** The QC flags of a station's readings over a range (SPEC §14). */
+export const qcFlagsResult = z.object({
+  station_id: z.string(),
+  start: z.string(),
+  end: z.string(),
+  total: z
+    .number()
+    .meta({ description: 'Flagged readings in the range (all of them, not only those listed)' }),
+  flags: z.array(
+    z.object({
+      timestamp: z.string(),
+      measurement: z.string().meta({
+        description: 'The measurement flagged, or `timestamp` for the reading’s time (`clock`)',
+      }),
+      codes: z.array(z.enum(QC_CODES)).meta({
+        description:
+          'Why: range, spike, persistence, clock (doubts: left out of aggregates by default) or counter_reset',
+      }),
+      value: z.union([z.number(), z.boolean()]).nullable().meta({
+        description: 'The stored value; null when dropped as out of range, and for `timestamp`',
+      }),
+    }),
+  ),
 });
 
 /** A station's health (SPEC §17): its state and what it was decided from. */

@@ -152,6 +152,7 @@ export const PROTOCOL_FIELDS: Record<Protocol, Record<string, FieldMapping>> = {
   wunderground: {
     ...COMMON,
     dewptf: { measurement: 'dew_point', unit: 'fahrenheit' },
+    windchillf: { measurement: 'wind_chill', unit: 'fahrenheit' },
     baromin: { measurement: 'pressure', unit: 'inHg' },
     absbaromin: { measurement: 'station_pressure', unit: 'inHg' },
     lowbatt: { battery: 'low_is_1' },

@@ -57,6 +57,23 @@ export interface MeasurementSpec {
    * `label` names the column when it differs, `with` is a measurement shown beside it.
    */
   headline?: { order: number; label?: string; with?: string };
+  /** The QC checks that apply beyond the range (SPEC §14; `@weather/core/qc` runs them). */
+  qc?: QcRules;
+}
+
+/** Temporal-consistency checks of one measurement (SPEC §14). */
+export interface QcRules {
+  /**
+   * A `spike`: a value further than `delta` from both the reading before it and the one after
+   * it, each within `withinS` seconds, on the same side. A jump that stays is not flagged: a
+   * front can do that.
+   */
+  spike?: { delta: number; withinS: number };
+  /**
+   * `persistence`: the same value for at least this many hours (over at least 3 readings),
+   * where a working sensor always moves; every reading of the run is flagged.
+   */
+  persistenceH?: number;
 }
 
 /** A set of measurements by name (snake_case, as in the API and the database). */
@@ -73,6 +90,7 @@ export const MEASUREMENTS = {
     precision: 1,
     chart: { kind: 'band', order: 1, wide: true },
     headline: { order: 1 },
+    qc: { spike: { delta: 10, withinS: 300 }, persistenceH: 6 },
   },
   humidity: {
     unit: '%',
@@ -84,6 +102,8 @@ export const MEASUREMENTS = {
     precision: 0,
     chart: { kind: 'band', order: 2 },
     headline: { order: 2 },
+    // Fog holds humidity near 100 % for a night; a day is beyond it.
+    qc: { spike: { delta: 40, withinS: 300 }, persistenceH: 24 },
   },
   wind_speed: {
     unit: 'm/s',
@@ -126,6 +146,7 @@ export const MEASUREMENTS = {
     precision: 1,
     chart: { kind: 'band', order: 3 },
     headline: { order: 4 },
+    qc: { spike: { delta: 5, withinS: 600 }, persistenceH: 6 },
   },
   precipitation: {
     unit: 'mm',
@@ -159,6 +180,7 @@ export const MEASUREMENTS = {
     aggregation: 'mean',
     precision: 1,
     chart: { kind: 'band', order: 9 },
+    qc: { spike: { delta: 5, withinS: 600 }, persistenceH: 6 },
   },
   solar_radiation: {
     unit: 'W/m²',
@@ -218,6 +240,38 @@ export const MEASUREMENTS = {
     aggregation: 'share_true',
     precision: 0,
     chart: { kind: 'share', order: 14 },
+  },
+  // SPEC §14: derived at ingest from temperature, humidity and wind when a station does not send
+  // them (`@weather/core/derived`); null outside their definitions' validity.
+  wind_chill: {
+    unit: '°C',
+    unitSuffix: 'c',
+    min: -100,
+    max: 65,
+    label: 'Wind chill',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 16 },
+  },
+  heat_index: {
+    unit: '°C',
+    unitSuffix: 'c',
+    min: -90,
+    max: 100,
+    label: 'Heat index',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 17 },
+  },
+  feels_like: {
+    unit: '°C',
+    unitSuffix: 'c',
+    min: -100,
+    max: 100,
+    label: 'Feels like',
+    aggregation: 'mean',
+    precision: 1,
+    chart: { kind: 'band', order: 15 },
   },
 } as const satisfies Catalogue;
 

@@ -290,14 +290,50 @@ describe('dew point', () => {
   });
 
   it('is derived and flagged only when the reading has none', () => {
-    const base = schema.parse({ ...valid, humidity: 50, temperature: 20 });
+    const base = schema.parse({ ...valid, humidity: 50, temperature: 20, wind_speed: null });
     const derived = withDerived(base);
     expect(derived.dew_point).toBeCloseTo(9.3, 1);
-    expect(derived.qc).toEqual({ dew_point: ['derived'] });
-    const sent = schema.parse({ ...valid, humidity: 50, temperature: 20, dew_point: 9 });
+    // 20 °C is outside both the wind chill's and the heat index's definitions.
+    expect(derived.feels_like).toBe(20);
+    expect(derived.wind_chill).toBeNull();
+    expect(derived.heat_index).toBeNull();
+    expect(derived.qc).toEqual({ dew_point: ['derived'], feels_like: ['derived'] });
+    const sent = schema.parse({
+      ...valid,
+      humidity: 50,
+      temperature: 20,
+      dew_point: 9,
+      feels_like: 20,
+    });
     expect(withDerived(sent)).toBe(sent);
-    const dry = schema.parse({ ...valid, temperature: 20 });
-    expect(withDerived(dry)).toBe(dry);
+    const noTemperature = schema.parse({ ...valid, temperature: null, humidity: 50 });
+    expect(withDerived(noTemperature)).toBe(noTemperature);
+  });
+
+  it('derives wind chill, heat index and feels-like within their definitions', () => {
+    const cold = withDerived(
+      schema.parse({ ...valid, temperature: -10, humidity: 80, wind_speed: 10 }),
+    );
+    expect(cold.wind_chill).toBeCloseTo(-20.5, 0);
+    expect(cold.feels_like).toBe(cold.wind_chill);
+    expect(cold.heat_index).toBeNull();
+    expect(cold.qc).toEqual({
+      dew_point: ['derived'],
+      wind_chill: ['derived'],
+      feels_like: ['derived'],
+    });
+    const hot = withDerived(
+      schema.parse({ ...valid, temperature: 35, humidity: 60, wind_speed: 2 }),
+    );
+    expect(hot.heat_index).toBeCloseTo(45.1, 0);
+    expect(hot.feels_like).toBe(hot.heat_index);
+    expect(hot.wind_chill).toBeNull();
+    // A station's own wind chill is kept, and feels-like is still derived beside it.
+    const sent = withDerived(
+      schema.parse({ ...valid, temperature: -10, wind_speed: 10, wind_chill: -19 }),
+    );
+    expect(sent.wind_chill).toBe(-19);
+    expect(sent.qc?.wind_chill).toBeUndefined();
   });
 });
 

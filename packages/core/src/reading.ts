@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
-import { type Catalogue, isFlag, MEASUREMENT_NAMES, MEASUREMENTS, namesOf } from './measurements';
+import { dewPoint, feelsLike, heatIndex, windChill } from './derived';
+import {
+  type Catalogue,
+  isFlag,
+  MEASUREMENT_NAMES,
+  MEASUREMENTS,
+  type Measurement,
+  namesOf,
+} from './measurements';
 
+export { dewPoint } from './derived';
 export { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from './measurements';
 
 /** A reading timestamp may be at most this far ahead of the clock it is checked against. */
@@ -12,13 +21,35 @@ export const MIN_READING_TIME = '1900-01-01T00:00:00.000Z';
 export const MIN_READING_MS = Date.parse(MIN_READING_TIME);
 
 /**
- * Why a value carries a flag (SPEC §14): `range`, sent out of range and stored as missing;
+ * Why a value carries a flag (SPEC §14). Notes, which leave the value in every answer:
  * `derived`, computed at ingest (a dew point from temperature and humidity); `counter_reset`,
- * precipitation across a rain counter that went down when no reset was due.
+ * precipitation across a rain counter that went down when no reset was due (the rain since the
+ * reset, a lower bound). Doubts, which keep the value out of aggregates unless asked
+ * (`SUSPECT_CODES`): `range`, sent out of range and stored as missing; `spike`, one reading
+ * that jumps away from both neighbours; `persistence`, a value stuck for hours where the
+ * measurement normally moves; `clock`, under the `timestamp` key, an observation time far
+ * from when the reading arrived (the station's clock is wrong, so every value of the reading
+ * is placed at a doubtful time).
  */
-export const QC_CODES = ['range', 'derived', 'counter_reset'] as const;
+export const QC_CODES = [
+  'range',
+  'derived',
+  'counter_reset',
+  'spike',
+  'persistence',
+  'clock',
+] as const;
 export type QcCode = (typeof QC_CODES)[number];
-/** QC flags by measurement name: `{ "temperature": ["range"] }`. */
+/** The codes that make a value doubtful: aggregates leave it out unless asked to include it. */
+export const SUSPECT_CODES = [
+  'range',
+  'spike',
+  'persistence',
+  'clock',
+] as const satisfies readonly QcCode[];
+/** The QC key of flags on the reading's time rather than on one measurement. */
+export const QC_TIMESTAMP = 'timestamp';
+/** QC flags by measurement name (or `timestamp`): `{ "temperature": ["range"] }`. */
 export type QcFlags = Partial<Record<string, QcCode[]>>;
 
 /** Rain counter kinds, shortest period first (SPEC §13); a reading keeps its longest. */
@@ -162,7 +193,10 @@ export const RAW_LIMITS = { fields: 400, keyLength: 64, valueLength: 256 } as co
 /** The extras as they travel on Kafka: checked by the consumer like everything else. */
 export const readingExtrasSchema = z.object({
   qc: z
-    .partialRecord(z.enum(MEASUREMENT_NAMES), z.array(z.enum(QC_CODES)).min(1).max(QC_CODES.length))
+    .partialRecord(
+      z.enum([...MEASUREMENT_NAMES, QC_TIMESTAMP]),
+      z.array(z.enum(QC_CODES)).min(1).max(QC_CODES.length),
+    )
     .optional(),
   rain_counter_kind: z.enum(RAIN_COUNTER_KINDS).optional(),
   raw: z
@@ -179,31 +213,30 @@ export const readingExtrasSchema = z.object({
 });
 
 /**
- * Dew point in °C from temperature (°C) and relative humidity (%), by the Magnus formula with
- * Alduchov and Eskridge's constants (within 0.4 °C from −40 to 50 °C); null when it cannot be
- * computed (no humidity).
- */
-export function dewPoint(temperature: number, humidity: number): number | null {
-  if (!(humidity > 0)) return null;
-  const a = 17.625;
-  const b = 243.04;
-  const gamma = Math.log(humidity / 100) + (a * temperature) / (b + temperature);
-  const value = (b * gamma) / (a - gamma);
-  const { min, max } = MEASUREMENTS.dew_point;
-  return Number.isFinite(value) && value >= min && value <= max ? value : null;
-}
-
-/**
- * The reading with what ingest derives when the station did not send it (SPEC §14), marked
- * `derived`: today the dew point. Returns the same object when nothing is derived.
+ * The reading with what ingest derives when the station did not send it (SPEC §14), each
+ * marked `derived`: the dew point, wind chill, heat index and feels-like temperature
+ * (`@weather/core/derived`; wind chill and heat index only within their definitions). Returns
+ * the same object when nothing is derived.
  */
 export function withDerived<R extends Reading>(reading: R): R & ReadingExtras {
-  if (reading.dew_point !== null || reading.temperature === null || reading.humidity === null) {
-    return reading;
+  const t = reading.temperature;
+  if (t === null) return reading;
+  const rh = reading.humidity;
+  const wind = reading.wind_speed;
+  const derived: Partial<Record<Measurement, number | null>> = {};
+  if (reading.dew_point === null && rh !== null) derived.dew_point = dewPoint(t, rh);
+  if (reading.wind_chill === null && wind !== null) derived.wind_chill = windChill(t, wind);
+  if (reading.heat_index === null && rh !== null) derived.heat_index = heatIndex(t, rh);
+  if (reading.feels_like === null) derived.feels_like = feelsLike(t, rh, wind);
+  let out: (R & ReadingExtras) | null = null;
+  for (const [name, value] of Object.entries(derived) as [Measurement, number | null][]) {
+    const { min, max } = MEASUREMENTS[name];
+    if (value === null || !Number.isFinite(value) || value < min || value > max) continue;
+    out ??= { ...reading, qc: { ...reading.qc } };
+    (out as Record<string, unknown>)[name] = value;
+    (out.qc as QcFlags)[name] = ['derived'];
   }
-  const value = dewPoint(reading.temperature, reading.humidity);
-  if (value === null) return reading;
-  return { ...reading, dew_point: value, qc: { ...reading.qc, dew_point: ['derived'] } };
+  return out ?? reading;
 }
 
 /** Every measurement absent: the base of a reading built by hand (tests, fixtures). */

@@ -6,6 +6,7 @@ export {
   type DatabaseErrorKind,
   loggableError,
 } from './errors';
+export { leaderLock } from './leader';
 export { type MigrationResult, migrate, migrateWithLock, migrationFolders } from './migrate';
 export {
   type AggregateResult,
@@ -30,6 +31,7 @@ export {
   statsFromPartialsOf,
 } from './queries/measurement-stats';
 export { approximateReadingCount, pingDatabase } from './queries/pipeline';
+export { listQcFlags, type QcFlagRow, type QcPass, runQcPass } from './queries/qc';
 export { derivePrecipitation } from './queries/rain-counters';
 export { lastRawUpload, type RawUploadRow } from './queries/raw-uploads';
 export {
@@ -71,6 +73,7 @@ export {
   type StationSummary,
   stationExists,
 } from './queries/stations';
+export { type PeriodSummary, stationSummaries } from './queries/summaries';
 export {
   alignRange,
   type Bucket,
@@ -94,6 +97,7 @@ export {
   rollupColumnsSql,
   rollupPolicySql,
   rollupViewSql,
+  suspectSql,
 } from './rollups';
 export * from './schema/alerts';
 export {

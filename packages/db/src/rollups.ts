@@ -1,16 +1,23 @@
 /*
  * The partial sums kept per measurement, from which every statistic is computed (SPEC §7, §14):
  * count, sum, min and max of every measurement (of a flag, over `flag::int`, so its average is
- * the share of readings with it set), plus summed unit vectors (sin/cos) of each circular one. The TimescaleDB rollup views store them, and queries over raw rows compute the
- * same columns, so both paths give the same numbers and coarser buckets combine exactly:
- * avg = sum(sum) / sum(count). The column names and SQL here all derive from the catalogue.
+ * the share of readings with it set), plus summed unit vectors (sin/cos) of each circular one,
+ * and the count of values left out as doubtful (`flagged`). The TimescaleDB rollup views store
+ * them, and queries over raw rows compute the same columns, so both paths give the same numbers
+ * and coarser buckets combine exactly: avg = sum(sum) / sum(count). The column names and SQL
+ * here all derive from the catalogue.
+ *
+ * A value with a suspect QC flag (SPEC §14: on itself, or `clock` on the reading's time) is not
+ * in count, sum, min, max or the vectors: it is counted in `flagged` instead. Queries that are
+ * asked to include flagged values compute the same columns from raw rows with every value in.
  */
 import { type Catalogue, isFlag, namesOf, withAggregation } from '@weather/core/measurements';
-import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+import { QC_TIMESTAMP, SUSPECT_CODES } from '@weather/core/reading';
+import { type SQL, sql } from 'drizzle-orm';
 
-export type Part = 'count' | 'sum' | 'min' | 'max' | 'sin_sum' | 'cos_sum';
+export type Part = 'count' | 'sum' | 'min' | 'max' | 'flagged' | 'sin_sum' | 'cos_sum';
 
-const EVERY_MEASUREMENT_PARTS = ['count', 'sum', 'min', 'max'] as const;
+const EVERY_MEASUREMENT_PARTS = ['count', 'sum', 'min', 'max', 'flagged'] as const;
 const CIRCULAR_PARTS = ['sin_sum', 'cos_sum'] as const;
 
 /** The expression over raw rows, as the text around the column: `sum(sin(radians(x)))`. */
@@ -19,6 +26,7 @@ const FROM_ROWS: Record<Part, readonly [string, string]> = {
   sum: ['sum(', ')'],
   min: ['min(', ')'],
   max: ['max(', ')'],
+  flagged: ['count(', ')'],
   sin_sum: ['sum(sin(radians(', ')))'],
   cos_sum: ['sum(cos(radians(', ')))'],
 };
@@ -29,6 +37,7 @@ const COMBINE: Record<Part, 'sum' | 'min' | 'max'> = {
   sum: 'sum',
   min: 'min',
   max: 'max',
+  flagged: 'sum',
   sin_sum: 'sum',
   cos_sum: 'sum',
 };
@@ -41,7 +50,34 @@ export interface PartialColumn<M extends string = string> {
 }
 
 /**
- * The partial-sum columns of a catalogue, in view order: four per measurement in catalogue
+ * Whether a row's `measurement` value is doubtful, as SQL text over the row's `qc` column: a
+ * suspect code on it, or any flag on the reading's time. Rows without flags (nearly all) stop
+ * at the null test.
+ */
+export function suspectSql(measurement: string, qc = 'qc'): string {
+  const codes = SUSPECT_CODES.map((code) => `'${code}'`).join(', ');
+  return `(${qc} is not null and (${qc} ? '${QC_TIMESTAMP}' or coalesce(${qc}->'${measurement}' ?| array[${codes}], false)))`;
+}
+
+/**
+ * The value a part is computed over, as SQL text around the value's text `v`: the value when
+ * it is sound, null when doubtful, and for `flagged` the reverse (so `count` counts the
+ * doubtful values that are there); everything when flagged values are included.
+ */
+function partValue(
+  part: Part,
+  measurement: string,
+  v: string,
+  qc: string,
+  includeFlagged: boolean,
+) {
+  const suspect = suspectSql(measurement, qc);
+  if (part === 'flagged') return `case when ${suspect} then ${v} end`;
+  return includeFlagged ? v : `case when ${suspect} then null else ${v} end`;
+}
+
+/**
+ * The partial-sum columns of a catalogue, in view order: five per measurement in catalogue
  * order, then the sin/cos sums of the circular ones.
  */
 export function partialColumns<C extends Catalogue>(catalogue: C) {
@@ -67,24 +103,32 @@ export function rollupColumnNames(catalogue: Catalogue): string[] {
 const valueCast = (catalogue: Catalogue, measurement: string) =>
   isFlag(catalogue[measurement] as Catalogue[string]) ? '::int' : '';
 
-/** The partial sums over raw rows, for a grouped select; `column` gives each measurement's column. */
-export function partialsFromRows<C extends Catalogue>(
-  catalogue: C,
-  column: (measurement: keyof C & string) => AnyColumn | SQL,
+/**
+ * The partial sums over raw rows, for a grouped select over a table with the readings' columns
+ * (`qc` beside the measurements), optionally under an alias; `includeFlagged` puts doubtful
+ * values in.
+ */
+export function partialsFromRows(
+  catalogue: Catalogue,
+  options: { alias?: string; includeFlagged?: boolean } = {},
 ): SQL {
-  return sql.join(
+  const prefix = options.alias ? `${options.alias}.` : '';
+  return sql.raw(
     [
-      sql`count(*) as readings`,
+      'count(*) as readings',
       ...partialColumns(catalogue).map((c) => {
         const [open, close] = FROM_ROWS[c.part];
-        const cast = valueCast(catalogue, c.measurement);
-        const value = cast
-          ? sql`(${column(c.measurement)})${sql.raw(cast)}`
-          : column(c.measurement);
-        return sql`${sql.raw(open)}${value}${sql.raw(close)} as ${sql.identifier(c.name)}`;
+        const v = `${prefix}${c.measurement}`;
+        const value = partValue(
+          c.part,
+          c.measurement,
+          v,
+          `${prefix}qc`,
+          options.includeFlagged ?? false,
+        );
+        return `${open}(${value})${valueCast(catalogue, c.measurement)}${close} as ${c.name}`;
       }),
-    ],
-    sql`,\n`,
+    ].join(',\n'),
   );
 }
 
@@ -108,9 +152,10 @@ export function rollupColumnsSql(catalogue: Catalogue): string {
   for (const c of partialColumns(catalogue)) {
     const [open, close] = FROM_ROWS[c.part];
     const key = c.part === 'sin_sum' || c.part === 'cos_sum' ? c.name : c.measurement;
+    const value = partValue(c.part, c.measurement, c.measurement, 'qc', false);
     byMeasurement.set(key, [
       ...(byMeasurement.get(key) ?? []),
-      `${open}${c.measurement}${valueCast(catalogue, c.measurement)}${close} AS ${c.name}`,
+      `${open}(${value})${valueCast(catalogue, c.measurement)}${close} AS ${c.name}`,
     ]);
   }
   return ['count(*) AS readings', ...[...byMeasurement.values()].map((parts) => parts.join(', '))]

@@ -145,6 +145,6 @@ describe.each(backends)('insertReadings on $name', (backend) => {
     );
     expect(stored.map((r) => r.battery_low)).toEqual(flags);
     const { measurements } = await getAggregate(db, { stationId: 'BATT' });
-    expect(measurements.battery_low).toEqual({ count: 4, min: 0, max: 1, avg: 0.5 });
+    expect(measurements.battery_low).toEqual({ count: 4, min: 0, max: 1, avg: 0.5, flagged: 0 });
   });
 });

@@ -16,6 +16,7 @@ import {
   rollupViewSql,
   rowsOf,
   statsFromPartialsOf,
+  suspectSql,
 } from '../src';
 import * as schema from '../src/schema';
 import { createTimescaleTestDb } from '../src/testing';
@@ -93,14 +94,15 @@ describe('rollup SQL generated from the catalogue', () => {
       ...ROLLUP_VIEWS.map((view) => squash(rollupPolicySql(view))),
     ]);
     expect(
-      statements.filter((s) => s.includes('max(net_radiation) AS net_radiation_max')),
+      statements.filter((s) => s.includes('net_radiation end)) AS net_radiation_max')),
     ).toHaveLength(2);
   });
 
   it('includes count, sum, min and max of an added measurement, in views and raw-row queries', () => {
     const view = rollupViewSql(extended, ROLLUP_VIEWS[0]);
+    const sound = `case when ${suspectSql('net_radiation')} then null else net_radiation end`;
     expect(view).toContain(
-      'count(net_radiation) AS net_radiation_count, sum(net_radiation) AS net_radiation_sum, min(net_radiation) AS net_radiation_min, max(net_radiation) AS net_radiation_max',
+      `count((${sound})) AS net_radiation_count, sum((${sound})) AS net_radiation_sum, min((${sound})) AS net_radiation_min, max((${sound})) AS net_radiation_max, count((case when ${suspectSql('net_radiation')} then net_radiation end)) AS net_radiation_flagged`,
     );
     expect(rollupColumnNames(extended)).toEqual([
       ...rollupColumnNames(MEASUREMENTS).filter((c) => !/^wind_direction_(sin|cos)_sum$/.test(c)),
@@ -108,12 +110,14 @@ describe('rollup SQL generated from the catalogue', () => {
       'net_radiation_sum',
       'net_radiation_min',
       'net_radiation_max',
+      'net_radiation_flagged',
       'wind_direction_sin_sum',
       'wind_direction_cos_sum',
     ]);
-    const table = readingsTable(extended);
-    const raw = new PgDialect().sqlToQuery(partialsFromRows(extended, (m) => table[m])).sql;
-    expect(raw).toContain('max("weather_readings"."net_radiation") as "net_radiation_max"');
+    const raw = new PgDialect().sqlToQuery(partialsFromRows(extended)).sql;
+    expect(raw).toContain(
+      `max((case when ${suspectSql('net_radiation')} then null else net_radiation end)) as net_radiation_max`,
+    );
   });
 });
 
@@ -166,12 +170,19 @@ describe('rollup views on TimescaleDB', () => {
         ('X', '2026-05-10T06:00:00Z', 10, 200, now()), ('X', '2026-05-10T06:10:00Z', null, 400, now())`);
     const [row] = rowsOf<object>(
       await timescale.db.execute(
-        sql`select ${partialsFromRows(extended, (m) => table[m])} from ${table} where ${table.stationId} = 'X'`,
+        sql`select ${partialsFromRows(extended)} from ${table} where ${table.stationId} = 'X'`,
       ),
     );
     const stats = statsFromPartialsOf(extended, row ?? {});
-    expect(stats.net_radiation).toEqual({ count: 2, min: 200, max: 400, avg: 300 });
-    expect(stats.temperature).toEqual({ count: 1, min: 10, max: 10, avg: 10 });
-    expect(stats.precipitation).toEqual({ count: 0, min: null, max: null, avg: null, sum: null });
+    expect(stats.net_radiation).toEqual({ count: 2, min: 200, max: 400, avg: 300, flagged: 0 });
+    expect(stats.temperature).toEqual({ count: 1, min: 10, max: 10, avg: 10, flagged: 0 });
+    expect(stats.precipitation).toEqual({
+      count: 0,
+      min: null,
+      max: null,
+      avg: null,
+      sum: null,
+      flagged: 0,
+    });
   });
 });

@@ -84,12 +84,12 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
       last_timestamp: at('23:59:59.999'),
     });
     const m = result.measurements;
-    expect(m.temperature).toEqual({ count: 8, min: -2, max: 20, avg: 10.375 });
-    expect(m.humidity).toEqual({ count: 3, min: 40, max: 60, avg: 50 });
-    expect(m.wind_speed).toEqual({ count: 1, min: 2, max: 2, avg: 2 });
-    expect(m.wind_gust).toEqual({ count: 1, min: 5, max: 5, avg: 5 });
-    expect(m.pressure).toEqual({ count: 3, min: 1000, max: 1020, avg: 1010 });
-    expect(m.precipitation).toEqual({ count: 4, min: 0, max: 2, avg: 1, sum: 4 });
+    expect(m.temperature).toEqual({ count: 8, min: -2, max: 20, avg: 10.375, flagged: 0 });
+    expect(m.humidity).toEqual({ count: 3, min: 40, max: 60, avg: 50, flagged: 0 });
+    expect(m.wind_speed).toEqual({ count: 1, min: 2, max: 2, avg: 2, flagged: 0 });
+    expect(m.wind_gust).toEqual({ count: 1, min: 5, max: 5, avg: 5, flagged: 0 });
+    expect(m.pressure).toEqual({ count: 3, min: 1000, max: 1020, avg: 1010, flagged: 0 });
+    expect(m.precipitation).toEqual({ count: 4, min: 0, max: 2, avg: 1, sum: 4, flagged: 0 });
     // 350°, 10°, 80°, 100°: the unit vectors sum to the north-east diagonal.
     expect(m.wind_direction).toMatchObject({ count: 4, min: 10, max: 350 });
     expect(m.wind_direction.avg).toBeCloseTo(45, 9);
@@ -107,7 +107,13 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
 
   it('gives no wind direction mean when the directions cancel out (0° and 180°)', async () => {
     const result = await getAggregate(db, { stationId: 'S3' });
-    expect(result.measurements.wind_direction).toEqual({ count: 2, min: 0, max: 180, avg: null });
+    expect(result.measurements.wind_direction).toEqual({
+      count: 2,
+      min: 0,
+      max: 180,
+      avg: null,
+      flagged: 0,
+    });
   });
 
   it('includes a reading exactly at start and excludes one exactly at end', async () => {
@@ -116,7 +122,13 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
     expect(result.count).toBe(2);
     expect(result.first_timestamp).toBe(at('00:00:30.000'));
     expect(result.last_timestamp).toBe(at('00:04:59.999'));
-    expect(result.measurements.temperature).toEqual({ count: 2, min: 12, max: 14, avg: 13 });
+    expect(result.measurements.temperature).toEqual({
+      count: 2,
+      min: 12,
+      max: 14,
+      avg: 13,
+      flagged: 0,
+    });
 
     const page = await listReadings(db, { stationId: 'S1', ...range, limit: 10 });
     expect(page.readings.map((r) => r.timestamp)).toEqual([at('00:00:30.000'), at('00:04:59.999')]);
@@ -127,17 +139,30 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
     const result = await getAggregate(db, { stationId: 'S1' });
     expect(result).toMatchObject({ start: null, end: null, count: 10 });
     expect(result.last_timestamp).toBe('2026-03-03T00:00:00.000Z');
-    expect(result.measurements.temperature).toEqual({ count: 9, min: -2, max: 30, avg: 113 / 9 });
+    expect(result.measurements.temperature).toEqual({
+      count: 9,
+      min: -2,
+      max: 30,
+      avg: 113 / 9,
+      flagged: 0,
+    });
   });
 
   it('answers an empty range with zero counts and nulls', async () => {
     const result = await getAggregate(db, { stationId: 'unknown', ...day });
     expect(result).toMatchObject({ count: 0, first_timestamp: null, last_timestamp: null });
-    expect(result.measurements.temperature).toEqual({ count: 0, min: null, max: null, avg: null });
+    expect(result.measurements.temperature).toEqual({
+      count: 0,
+      min: null,
+      max: null,
+      avg: null,
+      flagged: 0,
+    });
     expect(result.measurements.precipitation).toEqual({
       count: 0,
       min: null,
       max: null,
+      flagged: 0,
       avg: null,
       sum: null,
     });
@@ -226,9 +251,9 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
   it('computes per-bucket statistics, with null for a measurement absent from a bucket', async () => {
     const { buckets } = await getTimeseries(db, { stationId: 'S1', ...day, interval: '1h' });
     const [first, second] = buckets;
-    expect(first?.temperature).toEqual({ count: 5, min: -2, max: 16, avg: 10 });
-    expect(first?.humidity).toEqual({ count: 3, min: 40, max: 60, avg: 50 });
-    expect(first?.wind_gust).toEqual({ count: 1, min: 5, max: 5, avg: 5 });
+    expect(first?.temperature).toEqual({ count: 5, min: -2, max: 16, avg: 10, flagged: 0 });
+    expect(first?.humidity).toEqual({ count: 3, min: 40, max: 60, avg: 50, flagged: 0 });
+    expect(first?.wind_gust).toEqual({ count: 1, min: 5, max: 5, avg: 5, flagged: 0 });
     expect(first?.precipitation).toMatchObject({ count: 3, min: 0, max: 1.5, sum: 2 });
     expect(first?.precipitation?.avg).toBeCloseTo(2 / 3, 12);
     expect(first?.wind_direction).toMatchObject({ count: 3, min: 10, max: 350 });
@@ -236,12 +261,12 @@ describe.each(backends)('queries on a hand-computed data set ($name)', (backend)
       ...ABSENT_MEASUREMENTS,
       bucket: at('01:00:00.000'),
       count: 1,
-      temperature: { count: 1, min: 20, max: 20, avg: 20 },
+      temperature: { count: 1, min: 20, max: 20, avg: 20, flagged: 0 },
       humidity: null,
       wind_speed: null,
-      wind_direction: { count: 1, min: 100, max: 100, avg: expect.closeTo(100, 9) },
+      wind_direction: { count: 1, min: 100, max: 100, avg: expect.closeTo(100, 9), flagged: 0 },
       wind_gust: null,
-      pressure: { count: 1, min: 1010, max: 1010, avg: 1010 },
+      pressure: { count: 1, min: 1010, max: 1010, avg: 1010, flagged: 0 },
       precipitation: null,
     });
 

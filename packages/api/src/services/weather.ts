@@ -1,3 +1,4 @@
+import { healthOf } from '@weather/core/health';
 import {
   chooseInterval,
   type Database,
@@ -6,8 +7,11 @@ import {
   INTERVALS,
   type Interval,
   InvalidCursorError,
+  listQcFlags,
   listReadings,
   stationExists,
+  stationHealthFacts,
+  stationSummaries,
 } from '@weather/db';
 import { resolveRange, ttlFor } from '../range';
 import { badRequest, type CacheEntry, notFound } from '../trpc';
@@ -21,7 +25,9 @@ interface StationRange {
   end_time?: string;
 }
 
-type StationSeries = StationRange & { interval?: Interval };
+/** Figures over a range: flagged values are left out unless `include_flagged`. */
+type StationFigures = StationRange & { include_flagged?: boolean };
+type StationSeries = StationFigures & { interval?: Interval };
 
 /** 404 unless the station is registered (or has reported). */
 export async function requireStation(db: Database, stationId: string) {
@@ -63,8 +69,12 @@ export async function listStationReadings(
 }
 
 /** What an aggregate call asks for: its station and range (by default the last day up to `now`). */
-export function aggregateQuery(input: StationRange, now: number) {
-  return { stationId: input.station_id, ...resolveRange(input, undefined, now) };
+export function aggregateQuery(input: StationFigures, now: number) {
+  return {
+    stationId: input.station_id,
+    ...resolveRange(input, undefined, now),
+    includeFlagged: input.include_flagged ?? false,
+  };
 }
 
 /** What a time series call asks for; a range of more than MAX_BUCKETS buckets is refused. */
@@ -77,18 +87,26 @@ export function timeseriesQuery(input: StationSeries, now: number) {
       `range too large for interval ${interval}: ${Math.ceil(buckets).toLocaleString('en')} buckets (at most ${MAX_BUCKETS.toLocaleString('en')}); choose a coarser interval or a shorter range`,
     );
   }
-  return { stationId: input.station_id, ...range, interval };
+  return {
+    stationId: input.station_id,
+    ...range,
+    interval,
+    includeFlagged: input.include_flagged ?? false,
+  };
 }
 
 /** The charts' cache entries: one per resolved range (and interval), kept by how settled it is. */
-export function aggregateEntry(input: StationRange, now: number): CacheEntry {
+export function aggregateEntry(input: StationFigures, now: number): CacheEntry {
   const query = aggregateQuery(input, now);
-  return { params: [query.start, query.end], ttlSeconds: ttlFor(query) };
+  return { params: [query.start, query.end, query.includeFlagged], ttlSeconds: ttlFor(query) };
 }
 
 export function timeseriesEntry(input: StationSeries, now: number): CacheEntry {
   const query = timeseriesQuery(input, now);
-  return { params: [query.start, query.end, query.interval], ttlSeconds: ttlFor(query) };
+  return {
+    params: [query.start, query.end, query.interval, query.includeFlagged],
+    ttlSeconds: ttlFor(query),
+  };
 }
 
 export const stationAggregate = (db: Database, query: ReturnType<typeof aggregateQuery>) =>
@@ -96,3 +114,93 @@ export const stationAggregate = (db: Database, query: ReturnType<typeof aggregat
 
 export const stationTimeseries = (db: Database, query: ReturnType<typeof timeseriesQuery>) =>
   ofKnownStation(db, query.stationId, () => getTimeseries(db, query));
+
+/** What a flags call asks for: its station and range (by default the last day up to `now`). */
+export function flagsQuery(input: StationRange & { limit: number }, now: number) {
+  return {
+    stationId: input.station_id,
+    ...resolveRange(input, undefined, now),
+    limit: input.limit,
+  };
+}
+
+export function flagsEntry(input: StationRange & { limit: number }, now: number): CacheEntry {
+  const query = flagsQuery(input, now);
+  return { params: [query.start, query.end, query.limit], ttlSeconds: ttlFor(query) };
+}
+
+/** The QC flags of a station's readings over a range; 404 for an unknown station. */
+export const stationQcFlags = (db: Database, query: ReturnType<typeof flagsQuery>) =>
+  ofKnownStation(db, query.stationId, async () => ({
+    station_id: query.stationId,
+    start: query.start.toISOString(),
+    end: query.end.toISOString(),
+    ...(await listQcFlags(db, query)),
+  }));
+
+/** Days or months a summaries call may cover. */
+export const MAX_PERIODS = { day: 366, month: 120 } as const;
+
+export interface SummariesInput {
+  station_id: string;
+  period?: 'day' | 'month';
+  from?: string;
+  to?: string;
+}
+
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * A station's local daily or monthly summaries (SPEC §14): from/to are local dates, by default
+ * the last 31 days or 12 months up to the station's today. The station's time zone and expected
+ * interval (registered, else learned) come from its health facts.
+ */
+export async function stationSummariesOf(db: Database, input: SummariesInput, nowMs: number) {
+  await requireStation(db, input.station_id);
+  const [facts] = await stationHealthFacts(db, {
+    now: new Date(nowMs),
+    stationIds: [input.station_id],
+  });
+  if (!facts) throw notFound(`Unknown station "${input.station_id}"`);
+  const period = input.period ?? 'day';
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: facts.timezone }).format(nowMs);
+  const to = input.to ?? today;
+  const toMs = Date.parse(`${to}T00:00:00Z`);
+  const from =
+    input.from ??
+    (period === 'day'
+      ? dayOf(toMs - 30 * DAY_MS)
+      : `${new Date(Date.UTC(new Date(toMs).getUTCFullYear(), new Date(toMs).getUTCMonth() - 11, 1)).toISOString().slice(0, 10)}`);
+  const fromMs = Date.parse(`${from}T00:00:00Z`);
+  if (fromMs > toMs) throw badRequest(`from (${from}) must not be after to (${to})`);
+  const periods =
+    period === 'day'
+      ? (toMs - fromMs) / DAY_MS + 1
+      : (new Date(toMs).getUTCFullYear() - new Date(fromMs).getUTCFullYear()) * 12 +
+        new Date(toMs).getUTCMonth() -
+        new Date(fromMs).getUTCMonth() +
+        1;
+  if (periods > MAX_PERIODS[period]) {
+    throw badRequest(
+      `from–to covers ${periods} ${period}s; at most ${MAX_PERIODS[period]} per call`,
+    );
+  }
+  const summaries = await stationSummaries(db, {
+    stationId: input.station_id,
+    from,
+    to,
+    period,
+    timezone: facts.timezone,
+    intervalS: healthOf(facts, nowMs).expected_interval_s,
+  });
+  return { station_id: input.station_id, timezone: facts.timezone, period, from, to, summaries };
+}
+
+/** Summaries are cached per call; the current period moves, so briefly when it reaches today. */
+export function summariesEntry(input: SummariesInput, now: number): CacheEntry {
+  return {
+    params: [input.period ?? 'day', input.from ?? null, input.to ?? null],
+    ttlSeconds: input.to && Date.parse(`${input.to}T00:00:00Z`) < now - 2 * DAY_MS ? 3600 : 15,
+  };
+}

@@ -24,16 +24,17 @@ export interface AggregateResult {
 /**
  * Count, min, max and average of each measurement of one station over [start, end), from raw
  * rows: one index range scan on the primary key, exact for any range (rollups would only be
- * exact for whole hours or days).
+ * exact for whole hours or days). Values with a suspect QC flag are left out and counted unless
+ * `includeFlagged`.
  */
 export async function getAggregate(
   db: Database,
-  p: { stationId: string; start?: Date; end?: Date },
+  p: { stationId: string; start?: Date; end?: Date; includeFlagged?: boolean },
 ): Promise<AggregateResult> {
   const { stationId, ts } = weatherReadings;
   const rows = rowsOf<PartialsRow & { first: string | null; last: string | null }>(
     await db.execute(sql`
-      select ${isoUtc(sql`min(${ts})`)} as first, ${isoUtc(sql`max(${ts})`)} as last, ${partialsFromRows}
+      select ${isoUtc(sql`min(${ts})`)} as first, ${isoUtc(sql`max(${ts})`)} as last, ${partialsFromRows(p)}
       from ${weatherReadings}
       where ${stationId} = ${p.stationId}
         ${p.start ? sql`and ${ts} >= ${tstz(p.start)}` : sql``}

@@ -10,7 +10,6 @@ import {
   partialsFromRollups as partialsFromRollupsOf,
   partialsFromRows as partialsFromRowsOf,
 } from '../rollups';
-import { weatherReadings } from '../schema';
 import { numberOrNull } from './fragments';
 
 export interface MeasurementStats {
@@ -18,6 +17,11 @@ export interface MeasurementStats {
   min: number | null;
   max: number | null;
   avg: number | null;
+  /**
+   * Values with a suspect QC flag (SPEC §14): left out of the other figures, unless the query
+   * was asked to include flagged values.
+   */
+  flagged: number;
 }
 
 /** Statistics of a measurement that aggregates as a total: also its sum. */
@@ -38,8 +42,14 @@ export type MeasurementStatsSet = MeasurementStatsOf<typeof MEASUREMENTS>;
  * ../rollups.ts), whether from raw rows or from rollups, and turned into averages in one place.
  */
 
-/** Partial sums over raw `weather_readings` rows, for use in a grouped select. */
-export const partialsFromRows = partialsFromRowsOf(MEASUREMENTS, (m) => weatherReadings[m]);
+/**
+ * Partial sums over raw `weather_readings` rows, for use in a grouped select; flagged values
+ * are left out (and counted) unless `includeFlagged`.
+ */
+export const partialsFromRows = (options: { includeFlagged?: boolean } = {}) =>
+  options.includeFlagged ? withFlagged : withoutFlagged;
+const withoutFlagged = partialsFromRowsOf(MEASUREMENTS);
+const withFlagged = partialsFromRowsOf(MEASUREMENTS, { includeFlagged: true });
 
 /** The same partial sums, combined from rows of `weather_readings_hourly` or `_daily`. */
 export const partialsFromRollups = partialsFromRollupsOf(MEASUREMENTS);
@@ -60,25 +70,28 @@ function statsReader(
   name: string,
   aggregation: Aggregation,
 ): (row: Record<string, unknown>) => MeasurementStats | SumStats {
-  const [countKey, sumKey, minKey, maxKey, sinKey, cosKey] = [
+  const [countKey, sumKey, minKey, maxKey, flaggedKey, sinKey, cosKey] = [
     'count',
     'sum',
     'min',
     'max',
+    'flagged',
     'sin_sum',
     'cos_sum',
-  ].map((part) => `${name}_${part}`) as [string, string, string, string, string, string];
+  ].map((part) => `${name}_${part}`) as [string, string, string, string, string, string, string];
   return (row) => {
     const count = Number(row[countKey] ?? 0);
+    const flagged = Number(row[flaggedKey] ?? 0);
     const sum = numberOrNull(row[sumKey]);
     const min = numberOrNull(row[minKey]);
     const max = numberOrNull(row[maxKey]);
     if (aggregation === 'circular_mean') {
-      return { count, min, max, avg: circularMean(row[sinKey], row[cosKey], count) };
+      return { count, min, max, avg: circularMean(row[sinKey], row[cosKey], count), flagged };
     }
     const avg = count > 0 && sum !== null ? sum / count : null;
-    if (aggregation === 'sum') return { count, min, max, avg, sum: count > 0 ? sum : null };
-    return { count, min, max, avg };
+    if (aggregation === 'sum')
+      return { count, min, max, avg, sum: count > 0 ? sum : null, flagged };
+    return { count, min, max, avg, flagged };
   };
 }
 

@@ -74,10 +74,7 @@ export interface TimeseriesResult {
  * partial. Only buckets with readings are returned (the UI fills gaps). On TimescaleDB buckets
  * of an hour or more come from the continuous aggregates; otherwise from raw rows.
  */
-export async function getTimeseries(
-  db: Database,
-  p: { stationId: string; start: Date; end: Date; interval: Interval },
-): Promise<TimeseriesResult> {
+export async function getTimeseries(db: Database, p: TimeseriesParams): Promise<TimeseriesResult> {
   const { query, range, source } = timeseriesQuery(p, await usesTimescale(db));
   const rows = rowsOf<PartialsRow & { bucket: string }>(await db.execute(query));
   return {
@@ -92,28 +89,47 @@ export async function getTimeseries(
 
 /** The statement `getTimeseries` runs (exported so benchmarks can time the same SQL directly). */
 export function timeseriesQuery(
-  p: { stationId: string; start: Date; end: Date; interval: Interval },
+  p: TimeseriesParams,
   timescale: boolean,
 ): { query: SQL; range: Range; source: TimeseriesResult['source'] } {
   const range = alignRange(p.start, p.end, p.interval);
-  const rollup = timescale ? rollupFor(p.interval) : null;
+  // The rollups hold figures without flagged values only.
+  const rollup = timescale && !p.includeFlagged ? rollupFor(p.interval) : null;
   return rollup
     ? {
         query: fromRollups(p.stationId, range, p.interval, rollup),
         range,
         source: 'continuous_aggregate',
       }
-    : { query: fromRawRows(p.stationId, range, p.interval), range, source: 'raw' };
+    : {
+        query: fromRawRows(p.stationId, range, p.interval, p.includeFlagged),
+        range,
+        source: 'raw',
+      };
 }
 
 type Range = { start: Date; end: Date };
 
-function fromRawRows(stationId: string, range: Range, interval: Interval): SQL {
+export interface TimeseriesParams {
+  stationId: string;
+  start: Date;
+  end: Date;
+  interval: Interval;
+  /** Put values with a suspect QC flag into the figures (computed from raw rows then). */
+  includeFlagged?: boolean;
+}
+
+function fromRawRows(
+  stationId: string,
+  range: Range,
+  interval: Interval,
+  includeFlagged = false,
+): SQL {
   // Literal, not a parameter: the same expression must appear in select and group by.
   const { stationId: station, ts } = weatherReadings;
   const bucket = sql`date_bin(${sql.raw(`interval '${intervalSeconds(interval)} seconds'`)}, ${ts}, timestamptz '2000-01-01')`;
   return sql`
-    select ${isoUtc(bucket)} as bucket, ${partialsFromRows}
+    select ${isoUtc(bucket)} as bucket, ${partialsFromRows({ includeFlagged })}
     from ${weatherReadings}
     where ${station} = ${stationId} and ${ts} >= ${tstz(range.start)} and ${ts} < ${tstz(range.end)}
     group by ${bucket}

@@ -109,7 +109,8 @@ export type IngestCredentialRow = typeof ingestCredentials.$inferSelect;
  * Readings stored per station and station-local day (its registered timezone), kept by the
  * ingest statement from the rows it inserts (duplicates are not counted): completeness per day
  * without counting rows (SPEC §17). A day is counted in the zone the station had when its
- * readings arrived.
+ * readings arrived. The QC worker (SPEC §14) keeps its place here too: a day whose `readings`
+ * moved past `qcChecked` has readings it has not checked.
  */
 export const stationDays = pgTable(
   'station_days',
@@ -117,6 +118,10 @@ export const stationDays = pgTable(
     stationId: text().notNull(),
     day: date({ mode: 'string' }).notNull(),
     readings: integer().notNull(),
+    /** `readings` when the QC worker last checked the day. */
+    qcChecked: integer().notNull().default(0),
+    /** The newest reading of the day it checked then; later ones are new. */
+    qcThrough: timestamp({ withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.stationId, t.day] })],
 );
