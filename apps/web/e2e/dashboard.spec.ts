@@ -246,7 +246,7 @@ test('from an empty system to live station charts, driven from the dashboard', a
   const after = await countFor();
   const lines = csv.trim().split('\n');
   expect(lines[0]).toBe(
-    'station_id,timestamp,temperature_c,humidity_pct,wind_speed_m_s,wind_direction_deg,wind_gust_m_s,pressure_hpa,precipitation_mm,dew_point_c,station_pressure_hpa,solar_radiation_w_m2,uv_index,rain_rate_mm_h,rain_counter_mm,battery_low,received_at,rain_counter_kind,qc',
+    'station_id,timestamp,temperature_c,humidity_pct,wind_speed_m_s,wind_direction_deg,wind_gust_m_s,pressure_hpa,precipitation_mm,dew_point_c,station_pressure_hpa,solar_radiation_w_m2,uv_index,rain_rate_mm_h,rain_counter_mm,battery_low,wind_chill_c,heat_index_c,feels_like_c,received_at,rain_counter_kind,qc',
   );
   expect(lines.length - 1).toBeGreaterThanOrEqual(Math.max(before, 1));
   expect(lines.length - 1).toBeLessThanOrEqual(after);

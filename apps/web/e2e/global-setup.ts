@@ -34,7 +34,9 @@ export default async function globalSetup() {
   const collector = await pipeline.collector();
   // Alert rules evaluated every 2 s, and webhooks allowed to reach the test's own receiver.
   const alerting = { ALERTS_EVALUATE_EVERY_S: '2', WEBHOOK_ALLOW_PRIVATE: 'true' };
-  const consumer = await pipeline.consumer({ CONTROL_TOKEN, ...alerting });
+  // QC passes every 2 s, so flags reach the station page within the test's patience.
+  const qc = { QC_EVERY_S: '2' };
+  const consumer = await pipeline.consumer({ CONTROL_TOKEN, ...alerting, ...qc });
   const generator = await pipeline.service('generator', {
     COLLECTOR_URL: collector.url,
     GENERATOR_INGEST_TOKEN: pipeline.ingestToken,

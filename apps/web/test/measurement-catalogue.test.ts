@@ -50,7 +50,13 @@ describe('a catalogue with one more measurement', () => {
     const row = z.toJSONSchema(schemas.readingRow) as { properties: Record<string, unknown> };
     expect(row.properties).toHaveProperty('net_radiation');
     const bucketStats = schemas.bucket.shape.net_radiation.unwrap();
-    expect(Object.keys(bucketStats.shape).sort()).toEqual(['avg', 'count', 'max', 'min']);
+    expect(Object.keys(bucketStats.shape).sort()).toEqual([
+      'avg',
+      'count',
+      'flagged',
+      'max',
+      'min',
+    ]);
     expect(schemas.aggregateResult.shape.measurements.shape).toHaveProperty('net_radiation');
   });
 

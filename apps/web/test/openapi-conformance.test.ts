@@ -110,6 +110,8 @@ describe('the OpenAPI document', () => {
       'GET /weather/aggregate/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /weather/timeseries/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /weather/last-upload/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /weather/flags/{station_id}': ['200', '400', '401', '404', '414', '503'],
+      'GET /weather/summaries/{station_id}': ['200', '400', '401', '404', '414', '503'],
       'GET /stations': ['200', '400', '401', '414', '503'],
       'GET /stations/{station_id}/health': ['200', '400', '401', '404', '414', '503'],
       'GET /fleet/health': ['200', '400', '401', '414', '503'],

@@ -22,6 +22,17 @@ export function dewPoint(temperature: number, humidity: number): number | null {
   return Number.isFinite(value) && value >= min && value <= max ? value : null;
 }
 
+/**
+ * What each derived measurement is computed from: a doubt on one of these (a QC flag) is a
+ * doubt on the derived value of the same reading too.
+ */
+export const DERIVED_FROM = {
+  dew_point: ['temperature', 'humidity'],
+  wind_chill: ['temperature', 'wind_speed'],
+  heat_index: ['temperature', 'humidity'],
+  feels_like: ['temperature', 'humidity', 'wind_speed'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** °C to °F. */
 export const cToF = (celsius: number) => (celsius * 9) / 5 + 32;
 /** °F to °C. */

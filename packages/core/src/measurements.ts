@@ -251,7 +251,7 @@ export const MEASUREMENTS = {
     label: 'Wind chill',
     aggregation: 'mean',
     precision: 1,
-    chart: { kind: 'band', order: 16 },
+    chart: { kind: 'band', order: 8.2 },
   },
   heat_index: {
     unit: '°C',
@@ -261,7 +261,7 @@ export const MEASUREMENTS = {
     label: 'Heat index',
     aggregation: 'mean',
     precision: 1,
-    chart: { kind: 'band', order: 17 },
+    chart: { kind: 'band', order: 8.3 },
   },
   feels_like: {
     unit: '°C',
@@ -271,7 +271,7 @@ export const MEASUREMENTS = {
     label: 'Feels like',
     aggregation: 'mean',
     precision: 1,
-    chart: { kind: 'band', order: 15 },
+    chart: { kind: 'band', order: 8.1 },
   },
 } as const satisfies Catalogue;
 

@@ -79,6 +79,19 @@ describe('qcFlags', () => {
     expect(qcFlags(skewed)).toEqual(new Map([[1, { timestamp: ['clock'] }]]));
   });
 
+  it('gives values derived from a doubtful one the same doubt', () => {
+    const derived = rows([12, 37, 12]).map((row) => ({
+      ...row,
+      values: { ...row.values, humidity: 60, dew_point: 5 },
+      qc: { dew_point: ['derived' as const], feels_like: ['derived' as const] },
+    }));
+    expect(qcFlags(derived).get(1)).toEqual({
+      temperature: ['spike'],
+      dew_point: ['spike'],
+      feels_like: ['spike'],
+    });
+  });
+
   it('merges flags into what a reading has', () => {
     expect(mergeQc({ dew_point: ['derived'] }, { temperature: ['spike'] })).toEqual({
       dew_point: ['derived'],

@@ -6,6 +6,7 @@
  * check's limits are here.
  */
 
+import { DERIVED_FROM } from './derived';
 import { type Catalogue, MEASUREMENTS, type QcRules } from './measurements';
 import { QC_TIMESTAMP, type QcCode, type QcFlags, SUSPECT_CODES } from './reading';
 
@@ -173,6 +174,17 @@ export function qcFlags(
       const since = context.runSince?.[name];
       for (const at of persistent(checked, name, rules.persistenceH, since)) {
         add(at, name, 'persistence');
+      }
+    }
+  }
+  // A value derived at ingest from a doubtful one is as doubtful (a spiking temperature makes
+  // its dew point and heat index spike too).
+  for (const [at, flags] of [...added]) {
+    const row = rows[at] as QcRow;
+    for (const [derived, inputs] of Object.entries(DERIVED_FROM)) {
+      if (!row.qc?.[derived]?.includes('derived')) continue;
+      for (const input of inputs) {
+        for (const code of flags[input] ?? []) add(at, derived, code);
       }
     }
   }

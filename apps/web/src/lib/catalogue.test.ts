@@ -42,6 +42,9 @@ describe('chartsFor', () => {
       { name: 'wind_direction', kind: 'direction', wide: false },
       { name: 'precipitation', kind: 'bars', wide: false },
       { name: 'dew_point', kind: 'band', wide: false },
+      { name: 'feels_like', kind: 'band', wide: false },
+      { name: 'wind_chill', kind: 'band', wide: false },
+      { name: 'heat_index', kind: 'band', wide: false },
       { name: 'station_pressure', kind: 'band', wide: false },
       { name: 'solar_radiation', kind: 'band', wide: false, floor: 0 },
       { name: 'uv_index', kind: 'band', wide: false, floor: 0 },
@@ -62,7 +65,11 @@ describe('chartsFor', () => {
       'wind_gust',
       'wind_direction',
       'precipitation',
-      ...SPEC14_BANDS,
+      'dew_point',
+      'feels_like',
+      'wind_chill',
+      'heat_index',
+      ...SPEC14_BANDS.slice(1),
       'battery_low',
     ]);
     expect(charts[3]).toEqual({ name: 'net_radiation', kind: 'band', wide: false, floor: 0 });
@@ -78,6 +85,10 @@ describe('names by chart and aggregation', () => {
       'wind_gust',
       'pressure',
       ...SPEC14_BANDS,
+      // Derived at ingest (issue 20), in catalogue order.
+      'wind_chill',
+      'heat_index',
+      'feels_like',
       'net_radiation',
     ]);
     expect(namesWithAggregation(EXTENDED, 'sum')).toEqual(['precipitation']);
@@ -104,6 +115,9 @@ describe('names by chart and aggregation', () => {
       rain_rate: 1,
       rain_counter: 1,
       battery_low: 0,
+      wind_chill: 1,
+      heat_index: 1,
+      feels_like: 1,
       net_radiation: 0,
     });
   });

@@ -23,7 +23,13 @@ import {
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 const MIN = 60_000;
 
-const stats = (min: number, avg: number, max: number, count = 3) => ({ count, min, avg, max });
+const stats = (min: number, avg: number, max: number, count = 3) => ({
+  count,
+  min,
+  avg,
+  max,
+  flagged: 0,
+});
 
 function bucket(t: number, over: Partial<Bucket> = {}): Bucket {
   return {
@@ -43,6 +49,9 @@ function bucket(t: number, over: Partial<Bucket> = {}): Bucket {
     rain_rate: null,
     rain_counter: null,
     battery_low: null,
+    wind_chill: null,
+    heat_index: null,
+    feels_like: null,
     ...over,
   };
 }

@@ -19,6 +19,7 @@ export type Bucket = TimeseriesResult['buckets'][number];
 export type Interval = TimeseriesResult['interval'];
 export type AggregateResult = Outputs['weather']['aggregate'];
 export type ReadingRow = Outputs['weather']['readings']['readings'][number];
+export type QcFlagRow = Outputs['weather']['flags']['flags'][number];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -119,6 +120,36 @@ export function bandSeries(slots: readonly Slot[], measurement: BandMeasurement)
     return { t, avg: stats?.avg ?? null, band: toBand(stats), count: stats?.count ?? 0 };
   });
 }
+
+/** A value left out as doubtful (SPEC §14), drawn as a mark at its own time and value. */
+export interface FlaggedPoint {
+  t: number;
+  flagged: number;
+  codes: string;
+}
+
+/** The flagged numeric values of one measurement, from a station's flags of the range. */
+export function flaggedSeries(
+  flags: readonly QcFlagRow[],
+  measurement: Measurement,
+): FlaggedPoint[] {
+  return flags.flatMap((f) =>
+    f.measurement === measurement && typeof f.value === 'number'
+      ? [{ t: Date.parse(f.timestamp), flagged: f.value, codes: f.codes.map(qcWord).join(', ') }]
+      : [],
+  );
+}
+
+/** A QC code as words (SPEC §14), to follow a measurement's label: "Temperature spike". */
+export const QC_WORDS: Record<string, string> = {
+  range: 'out of range, dropped',
+  derived: 'derived',
+  counter_reset: 'across a rain counter reset',
+  spike: 'spike',
+  persistence: 'stuck for hours',
+  clock: 'station clock off',
+};
+export const qcWord = (code: string) => QC_WORDS[code] ?? code;
 
 export interface SumPoint {
   t: number;

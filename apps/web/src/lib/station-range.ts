@@ -133,8 +133,12 @@ export function stationQueries(stationId: string, selection: Selection, anchor: 
       limit: READINGS_PAGE,
       ...(cursor ? { cursor } : {}),
     }),
+    flags: { ...bounds, limit: FLAGS_LISTED },
   };
 }
+
+/** Flagged readings the station page lists (and marks on its charts) per range. */
+export const FLAGS_LISTED = 500;
 
 export const READINGS_PAGE = 50;
 

@@ -245,8 +245,12 @@ export async function listQcFlags(
       order by ts
       limit ${p.limit}`),
   );
+  // The reading's time first, then its measurements in catalogue order (jsonb sorts its keys
+  // by length).
+  const order = [QC_TIMESTAMP, ...MEASUREMENT_NAMES];
   const flags = rows.flatMap((row) =>
-    Object.entries(row.qc).flatMap(([measurement, codes]) => {
+    order.flatMap((measurement) => {
+      const codes = row.qc[measurement];
       const doubts = (codes ?? []).filter((code) => code !== 'derived');
       if (doubts.length === 0) return [];
       const value = measurement === QC_TIMESTAMP ? null : (row[measurement] as QcFlagRow['value']);

@@ -1,14 +1,22 @@
 'use client';
 
 import { useMemo } from 'react';
-import { Area, Line } from 'recharts';
-import { type BandMeasurement, type BandPoint, formatValue, niceScale } from '@/lib/chart-data';
+import { Area, Line, Scatter } from 'recharts';
+import {
+  type BandMeasurement,
+  type BandPoint,
+  type FlaggedPoint,
+  formatValue,
+  niceScale,
+} from '@/lib/chart-data';
 import { useGapLine, valueAxisProps } from './chart-parts';
 import { type SeriesChartProps, TimeChart } from './time-chart';
 
 export interface BandChartProps extends SeriesChartProps<BandPoint, BandMeasurement> {
   /** Lower end of the value axis when it has a natural floor (0 for wind speed). */
   floor?: number;
+  /** Values left out as doubtful (QC flags), marked where they are. */
+  flagged?: FlaggedPoint[];
 }
 
 const formatRange = (measurement: BandMeasurement, [min, max]: [number, number]) =>
@@ -18,17 +26,21 @@ const formatRange = (measurement: BandMeasurement, [min, max]: [number, number])
 
 /**
  * The bucket averages as a line over the min–max band (the same colour, translucent); missing
- * buckets are gaps in both.
+ * buckets are gaps in both. Flagged values, which the figures leave out, are crosses at their
+ * own time and value, and the axis reaches them.
  */
-export function BandChart({ measurement, color, floor, ...plot }: BandChartProps) {
+export function BandChart({ measurement, color, floor, flagged = [], ...plot }: BandChartProps) {
   const { points } = plot;
   const scale = useMemo(
     () =>
       niceScale(
-        points.flatMap((p) => (p.band ? [...p.band, p.avg ?? p.band[0]] : [])),
+        [
+          ...points.flatMap((p) => (p.band ? [...p.band, p.avg ?? p.band[0]] : [])),
+          ...flagged.map((f) => f.flagged),
+        ],
         { floor },
       ),
-    [points, floor],
+    [points, flagged, floor],
   );
   const line = useGapLine(points, 'avg', color, 1.75);
   const rows = (point: BandPoint) =>
@@ -53,6 +65,17 @@ export function BandChart({ measurement, color, floor, ...plot }: BandChartProps
         activeDot={false}
       />
       <Line {...line} />
+      {flagged.length > 0 ? (
+        <Scatter
+          data={flagged}
+          dataKey="flagged"
+          name="Flagged"
+          fill="var(--flagged)"
+          shape="cross"
+          isAnimationActive={false}
+          className="flagged-points"
+        />
+      ) : null}
     </TimeChart>
   );
 }

@@ -11,6 +11,8 @@ export interface ChartFrameProps {
   height: number;
   /** Shown instead of the chart, e.g. when the measurement has no values in the range. */
   empty?: string;
+  /** A short remark after the title (how many flagged values are marked). */
+  note?: string;
   /** The chart, drawn at the measured width of the frame. */
   children: (width: number) => ReactNode;
 }
@@ -23,6 +25,7 @@ export function ChartFrame({
   color,
   height,
   empty,
+  note,
   children,
 }: ChartFrameProps) {
   const body = useRef<HTMLDivElement>(null);
@@ -34,6 +37,11 @@ export function ChartFrame({
           <span className="chart-swatch" style={{ background: color }} aria-hidden="true" />
           {title} {unit && <span className="chart-unit">({unit})</span>}
         </span>
+        {note ? (
+          <span className="chart-card-note" data-testid={`${testId}-note`}>
+            {note}
+          </span>
+        ) : null}
       </figcaption>
       <div className="chart-card-body" ref={body} style={{ height }}>
         {empty ? <p className="chart-card-empty">{empty}</p> : width > 0 ? children(width) : null}

@@ -18,8 +18,11 @@ export function AggregatePanel({
   present,
   title,
   span,
+  includeFlagged = false,
 }: {
   aggregate: AggregateResult;
+  /** Whether flagged values are in the figures (`include_flagged`). */
+  includeFlagged?: boolean;
   /** The measurements the station has (as its charts); the others get no tile. */
   present: ReadonlySet<Measurement>;
   /** "Last 24 hours" or "Custom range". */
@@ -55,7 +58,12 @@ export function AggregatePanel({
           {MEASUREMENT_NAMES.filter(
             (name) => present.has(name) || aggregate.measurements[name].count > 0,
           ).map((name) => (
-            <StatTile key={name} name={name} aggregate={aggregate} />
+            <StatTile
+              key={name}
+              name={name}
+              aggregate={aggregate}
+              includeFlagged={includeFlagged}
+            />
           ))}
         </ul>
       ) : null}
@@ -72,7 +80,15 @@ function Fact({ label, value }: { label: string; value: string }) {
   );
 }
 
-function StatTile({ name, aggregate }: { name: Measurement; aggregate: AggregateResult }) {
+function StatTile({
+  name,
+  aggregate,
+  includeFlagged,
+}: {
+  name: Measurement;
+  aggregate: AggregateResult;
+  includeFlagged: boolean;
+}) {
   const stats = aggregate.measurements[name];
   // What the big figure is: a mean, the mean direction, or the range's total.
   let kind = 'avg';
@@ -96,7 +112,11 @@ function StatTile({ name, aggregate }: { name: Measurement; aggregate: Aggregate
     detail = [`max ${formatValue(name, stats.max)}`, 'in one reading'];
   }
   return (
-    <li className="station-stat" style={{ borderTopColor: colorOf(name) }}>
+    <li
+      className="station-stat"
+      style={{ borderTopColor: colorOf(name) }}
+      data-testid={`aggregate-${name}`}
+    >
       <span className="station-stat-label">
         {labelOf(name)}
         {kind ? <span className="station-stat-kind">{kind}</span> : null}
@@ -107,6 +127,12 @@ function StatTile({ name, aggregate }: { name: Measurement; aggregate: Aggregate
           {line}
         </span>
       ))}
+      {stats.flagged > 0 ? (
+        <span className="station-stat-detail qc-flagged">
+          {stats.flagged.toLocaleString('en-US')} flagged,{' '}
+          {includeFlagged ? 'included' : 'left out'}
+        </span>
+      ) : null}
     </li>
   );
 }

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/measurements';
 import { useState } from 'react';
-import { formatDateTime, formatNumber, labelOf, unitOf } from '@/lib/chart-data';
+import { formatDateTime, formatNumber, labelOf, qcWord, unitOf } from '@/lib/chart-data';
 import type { stationQueries } from '@/lib/station-range';
 import { useTRPC } from '@/trpc/react';
 import { errorMessage, retryUnlessClientError } from './query-errors';
@@ -90,9 +90,15 @@ export function ReadingsTable({ queries, present, rangeKey, refetchInterval }: R
             ) : (
               readings.map((r) => (
                 <tr key={r.timestamp} data-testid="reading-row">
-                  <td>{formatDateTime(r.timestamp)}</td>
+                  <td>
+                    <Flagged codes={r.qc?.timestamp}>{formatDateTime(r.timestamp)}</Flagged>
+                  </td>
                   {columns.map((name) => (
-                    <td key={name}>{formatNumber(name, r[name])}</td>
+                    <td key={name}>
+                      <Flagged codes={r.qc?.[name]?.filter((code) => code !== 'derived')}>
+                        {formatNumber(name, r[name])}
+                      </Flagged>
+                    </td>
                   ))}
                 </tr>
               ))
@@ -123,6 +129,18 @@ export function ReadingsTable({ queries, present, rangeKey, refetchInterval }: R
         </button>
       </nav>
     </section>
+  );
+}
+
+/** A cell's text, marked red with its QC reasons when it has doubts (SPEC §14). */
+function Flagged({ codes, children }: { codes: readonly string[] | undefined; children: string }) {
+  if (!codes?.length) return children;
+  const reasons = codes.map(qcWord).join(', ');
+  return (
+    <span className="qc-flagged" data-testid="flagged-cell" title={`Flagged: ${reasons}`}>
+      {children} <span aria-hidden="true">×</span>
+      <span className="visually-hidden">(flagged: {reasons})</span>
+    </span>
   );
 }
 

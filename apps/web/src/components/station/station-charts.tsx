@@ -14,8 +14,10 @@ import {
   colorOf,
   directionSeries,
   fillGaps,
+  flaggedSeries,
   INTERVAL_MS,
   labelOf,
+  type QcFlagRow,
   type Slot,
   shareSeries,
   sumSeries,
@@ -55,9 +57,12 @@ export function StationChartsSkeleton({ present }: { present?: ReadonlySet<Measu
 export function StationCharts({
   series,
   present,
+  flags = [],
 }: {
   series: TimeseriesResult;
   present: ReadonlySet<Measurement>;
+  /** The QC flags of the range, whose values are marked on the charts. */
+  flags?: readonly QcFlagRow[];
 }) {
   const frame: TimeFrame = useMemo(
     () => ({
@@ -78,7 +83,7 @@ export function StationCharts({
     <div className="chart-grid">
       {charts.map((spec) => (
         <div key={spec.name} className={spec.wide ? 'chart-wide' : undefined}>
-          <MeasurementChart spec={spec} slots={slots} frame={frame} />
+          <MeasurementChart spec={spec} slots={slots} frame={frame} flags={flags} />
         </div>
       ))}
     </div>
@@ -89,14 +94,21 @@ function MeasurementChart({
   spec,
   slots,
   frame,
+  flags,
 }: {
   spec: ChartEntry;
   slots: Slot[];
   frame: TimeFrame;
+  flags: readonly QcFlagRow[];
 }) {
   const color = colorOf(spec.name);
   const height = heightOf(spec);
-  const hasValues = slots.some((s) => (s.bucket?.[spec.name]?.count ?? 0) > 0);
+  const flagged = useMemo(
+    () => (spec.kind === 'band' ? flaggedSeries(flags, spec.name) : []),
+    [flags, spec],
+  );
+  const hasValues =
+    flagged.length > 0 || slots.some((s) => (s.bucket?.[spec.name]?.count ?? 0) > 0);
   const label = labelOf(spec.name);
   return (
     <ChartFrame
@@ -112,6 +124,11 @@ function MeasurementChart({
       color={color}
       height={height}
       empty={hasValues ? undefined : `No ${label.toLowerCase()} readings in this range`}
+      note={
+        flagged.length > 0
+          ? `× ${flagged.length.toLocaleString('en-US')} flagged, left out of the line`
+          : undefined
+      }
     >
       {(width) => {
         const common = { frame, width, height, color };
@@ -143,6 +160,7 @@ function MeasurementChart({
             points={bandSeries(slots, spec.name)}
             measurement={spec.name}
             floor={spec.floor}
+            flagged={flagged}
             {...common}
           />
         );

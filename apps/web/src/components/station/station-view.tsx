@@ -19,12 +19,14 @@ import { useTRPC } from '@/trpc/react';
 import { AggregatePanel, AggregateSkeleton } from './aggregate-panel';
 import { StationHealthPanel } from './health-panel';
 import { LastUpload } from './last-upload';
+import { QcPanel } from './qc-panel';
 import { errorMessage, isNotFound, type QueryError, retryUnlessClientError } from './query-errors';
 import { ReadingsTable } from './readings-table';
 import { StationAlerts } from './station-alerts';
 import { StationCharts, StationChartsSkeleton } from './station-charts';
 import { StationControls } from './station-controls';
 import { StationHeader } from './station-header';
+import { SummariesPanel } from './summaries-panel';
 
 const LIVE_MS = 10_000;
 
@@ -49,8 +51,16 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
     placeholderData: keepPreviousData,
     retry: retryUnlessClientError,
   } as const;
-  const aggregate = useQuery(trpc.weather.aggregate.queryOptions(queries.aggregate, options));
-  const series = useQuery(trpc.weather.timeseries.queryOptions(queries.timeseries, options));
+  // Flagged values are left out of figures and chart lines unless asked for (SPEC §14).
+  const [includeFlagged, setIncludeFlagged] = useState(false);
+  const figures = includeFlagged ? { include_flagged: true } : {};
+  const aggregate = useQuery(
+    trpc.weather.aggregate.queryOptions({ ...queries.aggregate, ...figures }, options),
+  );
+  const series = useQuery(
+    trpc.weather.timeseries.queryOptions({ ...queries.timeseries, ...figures }, options),
+  );
+  const flags = useQuery(trpc.weather.flags.queryOptions(queries.flags, options));
   // The registry entry with the newest reading: header, place, and the empty range's hint.
   const station = useQuery(
     trpc.stations.get.queryOptions(
@@ -108,6 +118,7 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
           present={present}
           title={rangeTitle}
           span={span}
+          includeFlagged={includeFlagged}
         />
       ) : aggregate.error ? (
         <ErrorPanel what="the figures for this range" error={aggregate.error} />
@@ -119,10 +130,21 @@ export function StationView({ stationId, initialAnchor }: StationViewProps) {
       ) : empty ? (
         <EmptyRange lastReading={lastReading} />
       ) : series.data ? (
-        <StationCharts series={series.data} present={present} />
+        <StationCharts
+          series={series.data}
+          present={present}
+          flags={includeFlagged ? [] : flags.data?.flags}
+        />
       ) : (
         <StationChartsSkeleton present={present} />
       )}
+      <QcPanel
+        result={flags.data}
+        error={flags.error}
+        includeFlagged={includeFlagged}
+        onIncludeFlagged={setIncludeFlagged}
+      />
+      <SummariesPanel stationId={stationId} />
       <StationHealthPanel
         health={health.data}
         error={health.error}

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { createCaller, csvHeader, csvRow, describeError } from '@weather/api';
+import { createCaller, csvHeader, csvRow, describeError, summariesCsv } from '@weather/api';
 import { createContext, services } from '@/server/context';
 import { errorResponse, onlyMethods } from '@/server/http-errors';
 import { handleRest } from '@/server/rest';
@@ -30,10 +30,12 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
   if (format !== null && !FORMATS.includes(format)) {
     return errorResponse(400, 'bad_request', 'format must be json or csv');
   }
-  if (format === 'csv' && path.length !== 1) {
-    return errorResponse(400, 'bad_request', 'format=csv is available for readings only');
+  const summaries = path.length === 2 && path[0] === 'summaries';
+  if (format === 'csv' && path.length !== 1 && !summaries) {
+    return errorResponse(400, 'bad_request', 'format=csv is available for readings and summaries');
   }
   const wantsCsv = format === 'csv' || (req.headers.get('accept') ?? '').includes('text/csv');
+  if (summaries && wantsCsv) return summariesCsvResponse(req, url);
   if (path.length !== 1 || !wantsCsv) {
     if (url.searchParams.has('format')) url.searchParams.delete('format');
     return handleRest(new Request(url, req));
@@ -49,15 +51,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
   try {
     page = await caller.weather.readings(query);
   } catch (error) {
-    if (!(error instanceof TRPCError)) {
-      services().logger.error({ err: error }, 'CSV export failed');
-    }
-    const { status, body } = describeError(
-      error instanceof TRPCError
-        ? error
-        : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }),
-    );
-    return Response.json(body, { status });
+    return failedCsv(error);
   }
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -92,3 +86,37 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
 }
 
 export const { DELETE, OPTIONS, PATCH, POST, PUT } = onlyMethods('GET');
+
+/** A station's summaries as one CSV file, through the JSON procedure (same checks and errors). */
+async function summariesCsvResponse(req: Request, url: URL) {
+  const caller = createCaller(createContext(req.headers));
+  const stationId = decodeURIComponent(url.pathname.split('/')[4] ?? '');
+  const param = (name: string) => url.searchParams.get(name) ?? undefined;
+  try {
+    const result = await caller.weather.summaries({
+      station_id: stationId,
+      period: param('period') as 'day' | 'month' | undefined,
+      from: param('from'),
+      to: param('to'),
+    });
+    return new Response(summariesCsv(result.station_id, result.summaries), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${result.station_id}-${result.period}-summaries.csv"`,
+      },
+    });
+  } catch (error) {
+    return failedCsv(error);
+  }
+}
+
+/** A CSV export refused before its first byte: the JSON endpoint's error answer. */
+function failedCsv(error: unknown) {
+  if (!(error instanceof TRPCError)) services().logger.error({ err: error }, 'CSV export failed');
+  const { status, body } = describeError(
+    error instanceof TRPCError
+      ? error
+      : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }),
+  );
+  return Response.json(body, { status });
+}
