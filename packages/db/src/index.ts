@@ -97,6 +97,7 @@ export {
   rollupColumnsSql,
   rollupPolicySql,
   rollupViewSql,
+  soundRowsSql,
   suspectSql,
 } from './rollups';
 export * from './schema/alerts';

@@ -104,29 +104,41 @@ const valueCast = (catalogue: Catalogue, measurement: string) =>
   isFlag(catalogue[measurement] as Catalogue[string]) ? '::int' : '';
 
 /**
- * The partial sums over raw rows, for a grouped select over a table with the readings' columns
- * (`qc` beside the measurements), optionally under an alias; `includeFlagged` puts doubtful
- * values in.
+ * Raw rows as the partial sums read them, as the select list of an inner query over a table
+ * with the readings' columns: `ts`, and per measurement its sound value (null when doubtful,
+ * unless `includeFlagged`) and `<m>__flagged`, its doubtful value. Deciding once per row and
+ * value, rather than in each of a value's five aggregates, keeps a raw-row query close to the
+ * cost it had without QC (rows without flags stop at `qc is null`).
  */
-export function partialsFromRows(
-  catalogue: Catalogue,
-  options: { alias?: string; includeFlagged?: boolean } = {},
-): SQL {
-  const prefix = options.alias ? `${options.alias}.` : '';
+export function soundRowsSql(catalogue: Catalogue, options: { includeFlagged?: boolean } = {}) {
+  return sql.raw(
+    [
+      'ts',
+      ...namesOf(catalogue).flatMap((m) => {
+        const suspect = suspectSql(m);
+        return [
+          options.includeFlagged
+            ? m
+            : `case when qc is null then ${m} when ${suspect} then null else ${m} end as ${m}`,
+          `case when qc is null then null when ${suspect} then ${m} end as ${m}__flagged`,
+        ];
+      }),
+    ].join(',\n'),
+  );
+}
+
+/**
+ * The partial sums over rows of `soundRowsSql` (select from it under any alias), for a grouped
+ * select: the same columns the rollup views store.
+ */
+export function partialsFromRows(catalogue: Catalogue): SQL {
   return sql.raw(
     [
       'count(*) as readings',
       ...partialColumns(catalogue).map((c) => {
         const [open, close] = FROM_ROWS[c.part];
-        const v = `${prefix}${c.measurement}`;
-        const value = partValue(
-          c.part,
-          c.measurement,
-          v,
-          `${prefix}qc`,
-          options.includeFlagged ?? false,
-        );
-        return `${open}(${value})${valueCast(catalogue, c.measurement)}${close} as ${c.name}`;
+        const v = c.part === 'flagged' ? `${c.measurement}__flagged` : c.measurement;
+        return `${open}${v}${valueCast(catalogue, c.measurement)}${close} as ${c.name}`;
       }),
     ].join(',\n'),
   );

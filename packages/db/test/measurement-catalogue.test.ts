@@ -15,6 +15,7 @@ import {
   rollupPolicySql,
   rollupViewSql,
   rowsOf,
+  soundRowsSql,
   statsFromPartialsOf,
   suspectSql,
 } from '../src';
@@ -115,8 +116,11 @@ describe('rollup SQL generated from the catalogue', () => {
       'wind_direction_cos_sum',
     ]);
     const raw = new PgDialect().sqlToQuery(partialsFromRows(extended)).sql;
-    expect(raw).toContain(
-      `max((case when ${suspectSql('net_radiation')} then null else net_radiation end)) as net_radiation_max`,
+    expect(raw).toContain('max(net_radiation) as net_radiation_max');
+    expect(raw).toContain('count(net_radiation__flagged) as net_radiation_flagged');
+    const rows = new PgDialect().sqlToQuery(soundRowsSql(extended)).sql;
+    expect(rows).toContain(
+      `case when qc is null then net_radiation when ${suspectSql('net_radiation')} then null else net_radiation end as net_radiation`,
     );
   });
 });
@@ -170,7 +174,9 @@ describe('rollup views on TimescaleDB', () => {
         ('X', '2026-05-10T06:00:00Z', 10, 200, now()), ('X', '2026-05-10T06:10:00Z', null, 400, now())`);
     const [row] = rowsOf<object>(
       await timescale.db.execute(
-        sql`select ${partialsFromRows(extended)} from ${table} where ${table.stationId} = 'X'`,
+        sql`select ${partialsFromRows(extended)} from (
+          select ${soundRowsSql(extended)} from ${table} where ${table.stationId} = 'X'
+        ) r`,
       ),
     );
     const stats = statsFromPartialsOf(extended, row ?? {});

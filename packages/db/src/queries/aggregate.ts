@@ -6,6 +6,7 @@ import {
   type MeasurementStatsSet,
   type PartialsRow,
   partialsFromRows,
+  soundRows,
   statsFromPartials,
 } from './measurement-stats';
 
@@ -34,11 +35,13 @@ export async function getAggregate(
   const { stationId, ts } = weatherReadings;
   const rows = rowsOf<PartialsRow & { first: string | null; last: string | null }>(
     await db.execute(sql`
-      select ${isoUtc(sql`min(${ts})`)} as first, ${isoUtc(sql`max(${ts})`)} as last, ${partialsFromRows(p)}
-      from ${weatherReadings}
-      where ${stationId} = ${p.stationId}
-        ${p.start ? sql`and ${ts} >= ${tstz(p.start)}` : sql``}
-        ${p.end ? sql`and ${ts} < ${tstz(p.end)}` : sql``}
+      select ${isoUtc(sql`min(ts)`)} as first, ${isoUtc(sql`max(ts)`)} as last, ${partialsFromRows}
+      from (
+        select ${soundRows(p)} from ${weatherReadings}
+        where ${stationId} = ${p.stationId}
+          ${p.start ? sql`and ${ts} >= ${tstz(p.start)}` : sql``}
+          ${p.end ? sql`and ${ts} < ${tstz(p.end)}` : sql``}
+      ) r
     `),
   );
   // An aggregate without GROUP BY always yields exactly one row.

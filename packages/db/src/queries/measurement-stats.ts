@@ -9,6 +9,7 @@ import {
   type Part,
   partialsFromRollups as partialsFromRollupsOf,
   partialsFromRows as partialsFromRowsOf,
+  soundRowsSql,
 } from '../rollups';
 import { numberOrNull } from './fragments';
 
@@ -42,14 +43,17 @@ export type MeasurementStatsSet = MeasurementStatsOf<typeof MEASUREMENTS>;
  * ../rollups.ts), whether from raw rows or from rollups, and turned into averages in one place.
  */
 
+/** Partial sums over rows of `soundRows`, for use in a grouped select. */
+export const partialsFromRows = partialsFromRowsOf(MEASUREMENTS);
+
 /**
- * Partial sums over raw `weather_readings` rows, for use in a grouped select; flagged values
- * are left out (and counted) unless `includeFlagged`.
+ * `weather_readings` rows as the partial sums read them (select from it as an inner query):
+ * flagged values are left out (and counted) unless `includeFlagged`.
  */
-export const partialsFromRows = (options: { includeFlagged?: boolean } = {}) =>
+export const soundRows = (options: { includeFlagged?: boolean } = {}) =>
   options.includeFlagged ? withFlagged : withoutFlagged;
-const withoutFlagged = partialsFromRowsOf(MEASUREMENTS);
-const withFlagged = partialsFromRowsOf(MEASUREMENTS, { includeFlagged: true });
+const withoutFlagged = soundRowsSql(MEASUREMENTS);
+const withFlagged = soundRowsSql(MEASUREMENTS, { includeFlagged: true });
 
 /** The same partial sums, combined from rows of `weather_readings_hourly` or `_daily`. */
 export const partialsFromRollups = partialsFromRollupsOf(MEASUREMENTS);

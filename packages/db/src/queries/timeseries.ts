@@ -8,6 +8,7 @@ import {
   type PartialsRow,
   partialsFromRollups,
   partialsFromRows,
+  soundRows,
   statsFromPartials,
 } from './measurement-stats';
 import { usesTimescale } from './uses-timescale';
@@ -127,11 +128,15 @@ function fromRawRows(
 ): SQL {
   // Literal, not a parameter: the same expression must appear in select and group by.
   const { stationId: station, ts } = weatherReadings;
-  const bucket = sql`date_bin(${sql.raw(`interval '${intervalSeconds(interval)} seconds'`)}, ${ts}, timestamptz '2000-01-01')`;
+  const bucket = sql.raw(
+    `date_bin(interval '${intervalSeconds(interval)} seconds', ts, timestamptz '2000-01-01')`,
+  );
   return sql`
-    select ${isoUtc(bucket)} as bucket, ${partialsFromRows({ includeFlagged })}
-    from ${weatherReadings}
-    where ${station} = ${stationId} and ${ts} >= ${tstz(range.start)} and ${ts} < ${tstz(range.end)}
+    select ${isoUtc(bucket)} as bucket, ${partialsFromRows}
+    from (
+      select ${soundRows({ includeFlagged })} from ${weatherReadings}
+      where ${station} = ${stationId} and ${ts} >= ${tstz(range.start)} and ${ts} < ${tstz(range.end)}
+    ) r
     group by ${bucket}
     order by ${bucket}`;
 }
