@@ -140,6 +140,8 @@ await runService({
         redis,
         logger,
         everyMs: env.QC_EVERY_S * 1000,
+        // Flags change rollups; what their policies will not reach is refreshed like late data.
+        onFlagged: (timestamps) => lateData.note(timestamps),
       });
     }
   },

@@ -23,35 +23,45 @@ export function startQcWorker(options: {
   redis: Redis;
   logger: Logger;
   everyMs: number;
+  /** Told the span of readings that gained flags: rollups over it are stale. */
+  onFlagged: (timestamps: string[]) => void;
 }) {
   const { db, pool, redis, logger } = options;
   const leader = leaderLock(pool, QC_LOCK, (err) =>
     logger.warn({ err }, 'QC worker: could not try the leader lock'),
   );
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | null = null;
 
   async function passes() {
     if (!leader.leading) {
       if (!(await leader.lead())) return;
       logger.info('QC worker: this process checks the stored readings');
     }
-    for (;;) {
+    while (!stopped && leader.leading) {
       const pass = await runQcPass(db, { limit: DAYS_PER_PASS });
+      for (const { station_id, day, error } of pass.failed) {
+        logger.error({ err: error, station_id, day }, 'QC worker: a day could not be checked');
+      }
+      if (pass.span.length > 0) options.onFlagged(pass.span);
       if (pass.stations.length > 0) {
         logger.info({ flagged: pass.flagged, stations: pass.stations.length }, 'QC flags added');
         const pipeline = redis.pipeline();
         for (const station of pass.stations) pipeline.incr(redisKeys.stationVersion(station));
         await pipeline.exec().catch(() => {});
       }
-      if (stopped || pass.days < DAYS_PER_PASS) return;
+      if (pass.days < DAYS_PER_PASS) return;
     }
   }
 
+  // One run at a time: a tick while passes still run (a backlog) is skipped, not queued.
   const tick = () => {
-    running = running
-      .then(passes)
-      .catch((err) => logger.error({ err }, 'QC worker: a pass failed'));
+    if (running) return;
+    running = passes()
+      .catch((err) => logger.error({ err }, 'QC worker: a pass failed'))
+      .finally(() => {
+        running = null;
+      });
   };
   const timer = setInterval(tick, options.everyMs);
   tick();

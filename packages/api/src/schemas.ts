@@ -53,7 +53,7 @@ export const includeFlaggedInput = {
     .optional()
     .meta({
       description:
-        'Put values with a suspect QC flag (range, spike, persistence, clock) into the figures; by default they are left out and counted in `flagged`',
+        'Put values with a doubt (spike, persistence, clock) into the figures; by default they are left out and counted in `flagged`',
     }),
 };
 
@@ -68,7 +68,7 @@ export const stats = z.object({
   avg: z.number().nullable(),
   flagged: z.number().meta({
     description:
-      'Values with a suspect QC flag (range, spike, persistence, clock): left out of the other figures unless `include_flagged`',
+      'Values there with a doubt (spike, persistence, clock; SPEC §14), left out of the other figures unless `include_flagged`. A value dropped as out of range is missing, not counted here',
   }),
 });
 
@@ -357,7 +357,7 @@ export const qcFlagsResult = z.object({
       }),
       codes: z.array(z.enum(QC_CODES)).meta({
         description:
-          'Why: range, spike, persistence, clock (doubts: left out of aggregates by default) or counter_reset',
+          'The doubts: range (dropped, value null), spike, persistence, clock (under `timestamp`)',
       }),
       value: z.union([z.number(), z.boolean()]).nullable().meta({
         description: 'The stored value; null when dropped as out of range, and for `timestamp`',

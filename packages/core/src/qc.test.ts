@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockSkewed, mergeQc, persistent, type QcRow, qcFlags, spikes } from './qc';
+import { clockSkewed, hasDoubt, mergeQc, persistent, type QcRow, qcFlags, spikes } from './qc';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -90,6 +90,13 @@ describe('qcFlags', () => {
       dew_point: ['spike'],
       feels_like: ['spike'],
     });
+  });
+
+  it('says whether a reading holds a doubt: notes are not doubts', () => {
+    expect(hasDoubt(null)).toBe(false);
+    expect(hasDoubt({ dew_point: ['derived'], precipitation: ['counter_reset'] })).toBe(false);
+    expect(hasDoubt({ dew_point: ['derived'], temperature: ['range'] })).toBe(true);
+    expect(hasDoubt({ timestamp: ['clock'] })).toBe(true);
   });
 
   it('merges flags into what a reading has', () => {

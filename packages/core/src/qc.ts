@@ -48,6 +48,14 @@ export const qcRulesOf = (catalogue: Catalogue = MEASUREMENTS) =>
     spec.qc ? [[name, spec.qc] as [string, QcRules]] : [],
   );
 
+/** Whether any value of a reading, or its time, is doubtful (what `doubtful` stores). */
+export function hasDoubt(qc: QcFlags | null | undefined): boolean {
+  if (!qc) return false;
+  return Object.values(qc).some((codes) =>
+    (codes ?? []).some((code) => (SUSPECT_CODES as readonly string[]).includes(code)),
+  );
+}
+
 /** Whether a value's flags, or its reading's time, already make it doubtful. */
 export function isSuspect(qc: QcFlags | null, name: string): boolean {
   if (!qc) return false;
@@ -62,17 +70,25 @@ interface Point {
   value: number;
 }
 
-/** The sound numeric values of one measurement, in time order. */
-function pointsOf(rows: readonly QcRow[], name: string): Point[] {
+/**
+ * The sound numeric values of one measurement, in time order; a value doubted only for `kept`
+ * counts as sound (a stuck run's flagged readings still belong to the run).
+ */
+function pointsOf(rows: readonly QcRow[], name: string, kept?: QcCode): Point[] {
   const points: Point[] = [];
   rows.forEach((row, at) => {
     const value = row.values[name];
-    if (typeof value === 'number' && !isSuspect(row.qc, name)) {
-      points.push({ at, ts: row.ts, value });
-    }
+    if (typeof value !== 'number') return;
+    const qc = kept && row.qc?.[name]?.includes(kept) ? withoutCode(row.qc, name, kept) : row.qc;
+    if (!isSuspect(qc, name)) points.push({ at, ts: row.ts, value });
   });
   return points;
 }
+
+const withoutCode = (qc: QcFlags, name: string, code: QcCode): QcFlags => ({
+  ...qc,
+  [name]: (qc[name] ?? []).filter((c) => c !== code),
+});
 
 /**
  * Indexes of the rows whose value leaves both neighbours by more than `delta`, on the same
@@ -108,7 +124,7 @@ export function persistent(
   hours: number,
   since?: number,
 ): number[] {
-  const points = pointsOf(rows, name);
+  const points = pointsOf(rows, name, 'persistence');
   const span = hours * 3_600_000;
   const found: number[] = [];
   let start = 0;

@@ -17,8 +17,10 @@ export function leaderLock(pool: pg.Pool, key: number, onError: (err: unknown) =
         const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [key]);
         if (rows[0]?.ok === true) {
           // The lock lives as long as this session: losing the connection gives it up.
-          client.on('error', () => {
-            leader = null;
+          client.on('error', (err) => {
+            // Released with the error, so the pool drops the dead connection and its slot.
+            if (leader === client) leader = null;
+            client.release(err);
           });
           leader = client;
           return true;

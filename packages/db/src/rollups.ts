@@ -50,30 +50,23 @@ export interface PartialColumn<M extends string = string> {
 }
 
 /**
- * Whether a row's `measurement` value is doubtful, as SQL text over the row's `qc` column: a
- * suspect code on it, or any flag on the reading's time. Rows without flags (nearly all) stop
- * at the null test.
+ * Whether a row's `measurement` value is doubtful, as SQL text over the row's `doubtful` and
+ * `qc` columns: a suspect code on it, or any flag on the reading's time. Rows without doubts
+ * (nearly all) stop at the boolean.
  */
-export function suspectSql(measurement: string, qc = 'qc'): string {
+export function suspectSql(measurement: string): string {
   const codes = SUSPECT_CODES.map((code) => `'${code}'`).join(', ');
-  return `(${qc} is not null and (${qc} ? '${QC_TIMESTAMP}' or coalesce(${qc}->'${measurement}' ?| array[${codes}], false)))`;
+  return `(doubtful and (qc ? '${QC_TIMESTAMP}' or coalesce(qc->'${measurement}' ?| array[${codes}], false)))`;
 }
 
 /**
- * The value a part is computed over, as SQL text around the value's text `v`: the value when
- * it is sound, null when doubtful, and for `flagged` the reverse (so `count` counts the
- * doubtful values that are there); everything when flagged values are included.
+ * The value a rollup view's part is computed over, as SQL text: the value when it is sound, null
+ * when doubtful, and for `flagged` the reverse (so `count` counts the doubtful values there).
  */
-function partValue(
-  part: Part,
-  measurement: string,
-  v: string,
-  qc: string,
-  includeFlagged: boolean,
-) {
-  const suspect = suspectSql(measurement, qc);
-  if (part === 'flagged') return `case when ${suspect} then ${v} end`;
-  return includeFlagged ? v : `case when ${suspect} then null else ${v} end`;
+function partValue(part: Part, measurement: string) {
+  const suspect = suspectSql(measurement);
+  if (part === 'flagged') return `case when ${suspect} then ${measurement} end`;
+  return `case when ${suspect} then null else ${measurement} end`;
 }
 
 /**
@@ -108,7 +101,7 @@ const valueCast = (catalogue: Catalogue, measurement: string) =>
  * with the readings' columns: `ts`, and per measurement its sound value (null when doubtful,
  * unless `includeFlagged`) and `<m>__flagged`, its doubtful value. Deciding once per row and
  * value, rather than in each of a value's five aggregates, keeps a raw-row query close to the
- * cost it had without QC (rows without flags stop at `qc is null`).
+ * cost it had without QC (rows without doubts stop at `doubtful`).
  */
 export function soundRowsSql(catalogue: Catalogue, options: { includeFlagged?: boolean } = {}) {
   return sql.raw(
@@ -119,8 +112,8 @@ export function soundRowsSql(catalogue: Catalogue, options: { includeFlagged?: b
         return [
           options.includeFlagged
             ? m
-            : `case when qc is null then ${m} when ${suspect} then null else ${m} end as ${m}`,
-          `case when qc is null then null when ${suspect} then ${m} end as ${m}__flagged`,
+            : `case when not doubtful then ${m} when ${suspect} then null else ${m} end as ${m}`,
+          `case when not doubtful then null when ${suspect} then ${m} end as ${m}__flagged`,
         ];
       }),
     ].join(',\n'),
@@ -164,7 +157,7 @@ export function rollupColumnsSql(catalogue: Catalogue): string {
   for (const c of partialColumns(catalogue)) {
     const [open, close] = FROM_ROWS[c.part];
     const key = c.part === 'sin_sum' || c.part === 'cos_sum' ? c.name : c.measurement;
-    const value = partValue(c.part, c.measurement, c.measurement, 'qc', false);
+    const value = partValue(c.part, c.measurement);
     byMeasurement.set(key, [
       ...(byMeasurement.get(key) ?? []),
       `${open}(${value})${valueCast(catalogue, c.measurement)}${close} AS ${c.name}`,
@@ -222,8 +215,9 @@ export function rollupPolicySql({ name, policy }: RollupView) {
  * aggregates cannot gain columns, so they are dropped (with their policies) and recreated. The
  * committed 0000 migration stays as applied; after adding a measurement, run
  * `npm run generate -w @weather/db` (the column) and `npm run generate:timescale -w @weather/db`,
- * and fill the new custom migration with this. Rollups are refilled from raw rows, so history
- * older than the retention policy is lost.
+ * and fill the new custom migration with this. The views come back empty; until the policies
+ * (recent days) or a refresh materialise a bucket, real-time aggregation computes it from raw
+ * rows (`rollup-rebuild.test.ts`), so history older than the raw rows' retention is lost.
  */
 export function rebuildRollupsSql(catalogue: Catalogue): string {
   return [

@@ -120,7 +120,7 @@ describe('rollup SQL generated from the catalogue', () => {
     expect(raw).toContain('count(net_radiation__flagged) as net_radiation_flagged');
     const rows = new PgDialect().sqlToQuery(soundRowsSql(extended)).sql;
     expect(rows).toContain(
-      `case when qc is null then net_radiation when ${suspectSql('net_radiation')} then null else net_radiation end as net_radiation`,
+      `case when not doubtful then net_radiation when ${suspectSql('net_radiation')} then null else net_radiation end as net_radiation`,
     );
   });
 });

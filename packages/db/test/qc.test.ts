@@ -186,7 +186,7 @@ describe.each(backends)('QC flags on $name', (backend) => {
 
   it('checks only new readings on a later pass, and adds nothing twice', async () => {
     const pass = await runQcPass(db);
-    expect(pass).toEqual({ days: 0, flagged: 0, stations: [] });
+    expect(pass).toEqual({ days: 0, flagged: 0, stations: [], span: [], failed: [] });
     // A late reading earlier in a checked day makes that day checked again, whole.
     const late = reading(
       'P',

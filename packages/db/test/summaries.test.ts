@@ -1,3 +1,4 @@
+import { hasDoubt } from '@weather/core/qc';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -258,7 +259,8 @@ describe.each(backends)('stationSummaries on $name', (backend) => {
     for (const s of DAILY) await insertReadings(db, s.readings);
     await insertReadings(db, [...MONTHLY, ...DST_DAY, ...QC_DAY, ...COMPLETENESS, ...TODAY]);
     const flag = async (r: StoredReading | undefined, qc: string) =>
-      db.execute(sql`update weather_readings set qc = ${qc}::jsonb
+      // As the QC worker writes a flag: the JSON, and whether it holds a doubt.
+      db.execute(sql`update weather_readings set qc = ${qc}::jsonb, doubtful = ${hasDoubt(JSON.parse(qc))}
         where station_id = 'QCF' and ts = ${r?.timestamp}::timestamptz`);
     await flag(QC_DAY[SPIKE], '{"temperature":["spike"]}');
     await flag(QC_DAY[CLOCK], '{"timestamp":["clock"]}');

@@ -126,7 +126,8 @@ export const weatherRouter = router({
         method: 'GET',
         path: '/weather/flags/{station_id}',
         tags: ['weather'],
-        summary: 'The QC flags of a station’s readings over a range, oldest first',
+        summary:
+          'The doubtful values (QC flags) of a station’s readings over a range, oldest first',
         description:
           'One row per flagged measurement of a reading (`timestamp` for a doubtful observation time), with the stored value. Flags are added by ingest (range) and by the QC worker as later data arrives (spike, persistence, clock); values never change. `derived` marks are not listed. Default range: the last 24 hours; at most `limit` readings.',
       },

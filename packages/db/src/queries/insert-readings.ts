@@ -1,4 +1,5 @@
 import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/measurements';
+import { hasDoubt } from '@weather/core/qc';
 import type { Reading } from '@weather/core/reading';
 import { sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../client';
@@ -71,13 +72,14 @@ async function insertRows(db: Database, readings: readonly StoredReading[]): Pro
     )`;
   const result = await db.execute(sql`
     with inserted as (
-      insert into ${weatherReadings} (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at, qc, rain_counter_kind)
+      insert into ${weatherReadings} (station_id, ts, ${sql.raw(MEASUREMENT_NAMES.join(', '))}, received_at, qc, doubtful, rain_counter_kind)
       select * from unnest(
         ${text(readings.map((r) => r.station_id))}::text[],
         ${text(readings.map((r) => r.timestamp))}::timestamptz[],
         ${sql.join(measurements, sql`, `)},
         ${text(readings.map((r) => r.received_at))}::timestamptz[],
         ${text(readings.map((r) => (r.qc ? JSON.stringify(r.qc) : null)))}::jsonb[],
+        ${sql.param(numberArray(readings.map((r) => hasDoubt(r.qc))))}::boolean[],
         ${text(readings.map((r) => r.rain_counter_kind ?? null))}::text[]
       )
       on conflict (station_id, ts) do nothing

@@ -5,6 +5,22 @@ import { weatherReadings } from '../schema';
 import { isoUtc, textArray } from './fragments';
 
 /**
+ * The row's flags (`w.qc`) with `counter_reset` on precipitation added where the fall was not due
+ * (`d.unexpected`) and removed where it no longer is: a stale flag goes, then an emptied list,
+ * then an emptied object (qc is null when none). Other flags are left as they are.
+ */
+const counterResetQc = sql.raw(`case
+      when d.unexpected and w.qc->'precipitation' @> '["counter_reset"]' then w.qc
+      when d.unexpected then coalesce(w.qc, '{}'::jsonb) || jsonb_build_object(
+        'precipitation', coalesce(w.qc->'precipitation', '[]'::jsonb) || '["counter_reset"]'::jsonb
+      )
+      when w.qc->'precipitation' @> '["counter_reset"]' is not true then w.qc
+      when (w.qc->'precipitation') - 'counter_reset' = '[]'::jsonb
+        then nullif(w.qc - 'precipitation', '{}'::jsonb)
+      else jsonb_set(w.qc, '{precipitation}', (w.qc->'precipitation') - 'counter_reset')
+    end`);
+
+/**
  * Precipitation from cumulative rain counters (SPEC §13), derived in the database after the
  * batch is inserted, in the same transaction: a reading's rain depends on the station's previous
  * stored counter reading, which only the database knows once duplicates, shuffled and late
@@ -61,7 +77,7 @@ export async function derivePrecipitation(
       from batch b left join stations s on s.id = b.station_id
     ),
     series as (
-      select w.station_id, w.ts, w.precipitation, w.qc, p.first_ts,
+      select w.station_id, w.ts, w.precipitation, p.first_ts,
         w.rain_counter as counter,
         -- A counter sent without its kind is a total (the reading schema's default).
         coalesce(w.rain_counter_kind, 'total') as kind,
@@ -75,7 +91,7 @@ export async function derivePrecipitation(
       window station as (partition by w.station_id order by w.ts)
     ),
     steps as (
-      select station_id, ts, qc,
+      select station_id, ts,
         case
           when prev_kind is distinct from kind then null
           when counter >= prev_counter then counter - prev_counter
@@ -92,24 +108,14 @@ export async function derivePrecipitation(
       where ts >= first_ts
     ),
     derived as (
-      select station_id, ts, rain,
-        case
-          when unexpected and qc->'precipitation' @> '["counter_reset"]' then qc
-          when unexpected then coalesce(qc, '{}'::jsonb) || jsonb_build_object(
-            'precipitation', coalesce(qc->'precipitation', '[]'::jsonb) || '["counter_reset"]'::jsonb
-          )
-          when qc->'precipitation' @> '["counter_reset"]' is not true then qc
-          -- A stale flag goes, then an emptied list, then an emptied object (qc is null when none).
-          when (qc->'precipitation') - 'counter_reset' = '[]'::jsonb
-            then nullif(qc - 'precipitation', '{}'::jsonb)
-          else jsonb_set(qc, '{precipitation}', (qc->'precipitation') - 'counter_reset')
-        end as qc
-      from steps
+      select station_id, ts, rain, unexpected from steps
     )
-    update ${weatherReadings} w set precipitation = d.rain, qc = d.qc
+    -- The flags are computed from the row as it is when updated (w.qc), not from the snapshot
+    -- read above, so a flag the QC worker committed in between is kept.
+    update ${weatherReadings} w set precipitation = d.rain, qc = ${counterResetQc}
     from derived d
     where w.station_id = d.station_id and w.ts = d.ts
-      and (w.precipitation is distinct from d.rain or w.qc is distinct from d.qc)
+      and (w.precipitation is distinct from d.rain or w.qc is distinct from ${counterResetQc})
     returning ${isoUtc(sql`w.ts`)} as ts
   `);
   return rowsOf<{ ts: string }>(result).map((row) => row.ts);

@@ -49,6 +49,12 @@ export function readingsTable<C extends Catalogue>(catalogue: C) {
       receivedAt: tstz().notNull(),
       /** Per-measurement QC flags (SPEC §14), `{ "temperature": ["range"] }`; null when none. */
       qc: jsonb('qc').$type<QcFlags>(),
+      /**
+       * Whether `qc` holds a doubt (`hasDoubt`): kept beside it by every writer of doubts (ingest,
+       * the QC worker), so figures test one boolean per row, not the JSON of every reading with a
+       * derived value.
+       */
+      doubtful: boolean('doubtful').notNull().default(false),
       /** Which counter `rain_counter` is (daily … total); null without one. */
       rainCounterKind: text('rain_counter_kind').$type<RainCounterKind>(),
     },

@@ -97,11 +97,8 @@ export function QcPanel({
           </div>
           {flags.length > SHOWN || total > flags.length ? (
             <p className="muted">
-              and{' '}
-              {(Math.max(total, flags.length) - Math.min(SHOWN, flags.length)).toLocaleString(
-                'en-US',
-              )}{' '}
-              more (all of them via <code>/api/weather/flags/…</code>).
+              The first {Math.min(SHOWN, flags.length)} of the range’s flagged values; all of them
+              via <code>/api/weather/flags/…</code>.
             </p>
           ) : null}
         </>

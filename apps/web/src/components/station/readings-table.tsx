@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { MEASUREMENT_NAMES, type Measurement } from '@weather/core/measurements';
+import { SUSPECT_CODES } from '@weather/core/reading';
 import { useState } from 'react';
 import { formatDateTime, formatNumber, labelOf, qcWord, unitOf } from '@/lib/chart-data';
 import type { stationQueries } from '@/lib/station-range';
@@ -95,7 +96,7 @@ export function ReadingsTable({ queries, present, rangeKey, refetchInterval }: R
                   </td>
                   {columns.map((name) => (
                     <td key={name}>
-                      <Flagged codes={r.qc?.[name]?.filter((code) => code !== 'derived')}>
+                      <Flagged codes={r.qc?.[name]?.filter(isDoubt)}>
                         {formatNumber(name, r[name])}
                       </Flagged>
                     </td>
@@ -131,6 +132,8 @@ export function ReadingsTable({ queries, present, rangeKey, refetchInterval }: R
     </section>
   );
 }
+
+const isDoubt = (code: string) => (SUSPECT_CODES as readonly string[]).includes(code);
 
 /** A cell's text, marked red with its QC reasons when it has doubts (SPEC §14). */
 function Flagged({ codes, children }: { codes: readonly string[] | undefined; children: string }) {

@@ -35,7 +35,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
     return errorResponse(400, 'bad_request', 'format=csv is available for readings and summaries');
   }
   const wantsCsv = format === 'csv' || (req.headers.get('accept') ?? '').includes('text/csv');
-  if (summaries && wantsCsv) return summariesCsvResponse(req, url);
+  if (summaries && wantsCsv) return summariesCsvResponse(req, url, path[1] ?? '');
   if (path.length !== 1 || !wantsCsv) {
     if (url.searchParams.has('format')) url.searchParams.delete('format');
     return handleRest(new Request(url, req));
@@ -88,9 +88,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ path: st
 export const { DELETE, OPTIONS, PATCH, POST, PUT } = onlyMethods('GET');
 
 /** A station's summaries as one CSV file, through the JSON procedure (same checks and errors). */
-async function summariesCsvResponse(req: Request, url: URL) {
+async function summariesCsvResponse(req: Request, url: URL, stationId: string) {
   const caller = createCaller(createContext(req.headers));
-  const stationId = decodeURIComponent(url.pathname.split('/')[4] ?? '');
   const param = (name: string) => url.searchParams.get(name) ?? undefined;
   try {
     const result = await caller.weather.summaries({
