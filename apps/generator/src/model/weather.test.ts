@@ -1,10 +1,10 @@
-import { MEASUREMENT_NAMES, MEASUREMENTS } from '@weather/core/reading';
+import { MEASUREMENTS } from '@weather/core/reading';
 import { describe, expect, it } from 'vitest';
 import { createStations } from './stations';
 import {
   diurnalShape,
   type Measurements,
-  type SimulatedMeasurement,
+  SIMULATED_MEASUREMENTS,
   StationWeather,
   solarHour,
   sunElevationSine,
@@ -43,11 +43,6 @@ function correlation(xs: number[], ys: number[]) {
   return cov / Math.sqrt(vx * vy);
 }
 
-const SIMULATED = MEASUREMENT_NAMES.filter(
-  (name): name is SimulatedMeasurement =>
-    name !== 'dew_point' && name !== 'rain_counter' && name !== 'battery_low',
-);
-
 describe('station weather over a simulated week', () => {
   const week = simulateWeek(7);
 
@@ -55,7 +50,7 @@ describe('station weather over a simulated week', () => {
     const outside: string[] = [];
     for (const { station, readings } of week) {
       for (const reading of readings) {
-        for (const name of SIMULATED) {
+        for (const name of SIMULATED_MEASUREMENTS) {
           const value = reading[name];
           const { min, max } = MEASUREMENTS[name];
           if (!(Number.isFinite(value) && value >= min && value <= max)) {

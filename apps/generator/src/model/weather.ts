@@ -1,16 +1,25 @@
-import { MEASUREMENTS, type Measurement } from '@weather/core/reading';
+import { MEASUREMENT_NAMES, MEASUREMENTS, type Measurement } from '@weather/core/reading';
 import { createRng, type Rng } from './prng';
 import type { StationProfile } from './stations';
 
 /**
- * What a simulated station measures. The dew point is left to ingest (which derives it, as for
- * most real firmware); a rain counter and battery flags are the upload protocols' business
- * (`firmware.ts`).
+ * What a simulated station measures. The dew point, wind chill, heat index and feels-like are
+ * left to ingest (which derives them, as for most real firmware); a rain counter and battery
+ * flags are the upload protocols' business (`firmware.ts`).
  */
-export type SimulatedMeasurement = Exclude<
-  Measurement,
-  'dew_point' | 'rain_counter' | 'battery_low'
->;
+const NOT_SIMULATED = [
+  'dew_point',
+  'rain_counter',
+  'battery_low',
+  'wind_chill',
+  'heat_index',
+  'feels_like',
+] as const satisfies readonly Measurement[];
+export type SimulatedMeasurement = Exclude<Measurement, (typeof NOT_SIMULATED)[number]>;
+/** The measurements a simulated station sends, in catalogue order. */
+export const SIMULATED_MEASUREMENTS = MEASUREMENT_NAMES.filter(
+  (name): name is SimulatedMeasurement => !(NOT_SIMULATED as readonly string[]).includes(name),
+);
 /** One reading's measurements, every one present, rounded and inside their catalogue ranges. */
 export type Measurements = Record<SimulatedMeasurement, number>;
 
