@@ -197,10 +197,15 @@ export async function stationSummariesOf(db: Database, input: SummariesInput, no
   return { station_id: input.station_id, timezone: facts.timezone, period, from, to, summaries };
 }
 
-/** Summaries are cached per call; the current period moves, so briefly when it reaches today. */
+/**
+ * Summaries are cached per call, for 15 s while they reach today and a minute for settled
+ * dates: a station's time zone or interval can change without new readings (an operator, the
+ * CLI), and its days are cut by them, so no summary outlives that change by more than a minute.
+ */
 export function summariesEntry(input: SummariesInput, now: number): CacheEntry {
+  const settled = input.to !== undefined && Date.parse(`${input.to}T00:00:00Z`) < now - 2 * DAY_MS;
   return {
     params: [input.period ?? 'day', input.from ?? null, input.to ?? null],
-    ttlSeconds: input.to && Date.parse(`${input.to}T00:00:00Z`) < now - 2 * DAY_MS ? 3600 : 15,
+    ttlSeconds: settled ? 60 : 15,
   };
 }
