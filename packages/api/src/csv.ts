@@ -1,5 +1,6 @@
 import { type Catalogue, MEASUREMENTS, namesOf } from '@weather/core/measurements';
 import type { QcFlags, RainCounterKind } from '@weather/core/reading';
+import type { PeriodSummary } from '@weather/db';
 
 type Row<Name extends string> = {
   station_id: string;
@@ -71,25 +72,7 @@ export const SUMMARY_CSV_COLUMNS = [
   'flagged',
 ];
 
-interface SummaryRow {
-  period: string;
-  start: string;
-  end: string;
-  readings: number;
-  temperature: {
-    min: number | null;
-    min_at: string | null;
-    max: number | null;
-    max_at: string | null;
-    mean: number | null;
-  };
-  rain_total: number | null;
-  gust: { max: number | null; at: string | null; direction: number | null };
-  completeness: number | null;
-  flagged: number;
-}
-
-export function summariesCsv(stationId: string, summaries: readonly SummaryRow[]): string {
+export function summariesCsv(stationId: string, summaries: readonly PeriodSummary[]): string {
   const rows = summaries.map((s) =>
     [
       stationId,
